@@ -101,9 +101,35 @@ def unit_table() -> dict:
 
 
 @cache
+def countries() -> np.ndarray:
+    """Every country code the generator can write, sorted; ``XX`` (unknown) among them."""
+    codes = set(COUNTRY_REGION) | {"XX"}
+    for spec in FLOWS.values():
+        codes |= {r[0] for r in spec["routes"]} | {r[1] for r in spec["routes"]}
+        codes |= {r[0] for r in spec["reporters"]}
+    return np.array(sorted(codes), dtype=object)
+
+
+def country_index(code: str) -> int:
+    return int(np.searchsorted(countries(), code))
+
+
+@cache
 def world_pool() -> tuple[np.ndarray, np.ndarray]:
-    """Countries with a WCO region, weighted by their region's seizures per country."""
+    """Indices (into ``countries()``) of countries with a WCO region, weighted by their region's
+    seizures per country."""
     codes = np.array(sorted(COUNTRY_REGION), dtype=object)
     per_region = {r: sum(1 for c in COUNTRY_REGION.values() if c == r) for r in REGION_SEIZURES}
-    w = np.array([REGION_SEIZURES[COUNTRY_REGION[c]] / per_region[COUNTRY_REGION[c]] for c in codes])
-    return codes, normalise(w)
+    w = np.array(
+        [REGION_SEIZURES[COUNTRY_REGION[c]] / per_region[COUNTRY_REGION[c]] for c in codes]
+    )
+    return np.searchsorted(countries(), codes), normalise(w)
+
+
+@cache
+def detail_codes() -> tuple[list[str], list[np.ndarray], list[np.ndarray]]:
+    """All sub-commodity names, and per flow the global index and weight of each of its own."""
+    names = list(dict.fromkeys(d for f in FLOW_NAMES for d in details(f)))
+    index = [np.array([names.index(d) for d in details(f)]) for f in FLOW_NAMES]
+    weights = [np.array(list(details(f).values()), dtype=float) for f in FLOW_NAMES]
+    return names, index, weights

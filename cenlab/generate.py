@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 from cenlab import calibration as cal
 from cenlab.reference import operations as ops
 from cenlab.reference.flows import FLOWS
-from cenlab.sampling import draw, draw_by_group, normalise
+from cenlab.sampling import draw, draw_by_group
 from cenlab.seeding import check_seed, make_rng
 
 LOCATION_CODES = {
@@ -48,7 +48,7 @@ def _dates(c, rng, p):
     """Seizure dates with a yearly season (peak in early summer) and a rising trend."""
     days = np.arange((p["end"] - p["start"]).days + 1)
     dates = p["start"] + pd.to_timedelta(days, unit="D")
-    season = 1 + p["seasonality"] * np.sin(2 * np.pi * (dates.dayofyear.to_numpy() - 80) / 365.25)
+    season = 1 + p["seasonality"] * np.sin(2 * np.pi * (dates.day_of_year.to_numpy() - 80) / 365.25)
     trend = 1 + p["trend"] * days / max(days[-1], 1)
     c["day"] = draw(rng, season * trend, p["n"])
 
@@ -65,7 +65,10 @@ def _place_and_method(c, rng, p):
     c["location"], c["concealment"] = pair // n_conc, pair % n_conc
     conv = np.zeros(p["n"], dtype=np.int64)
     table = np.array(
-        [[ops.CONVEYANCE_AT[loc].get(v, 0.0) for v in ops.CONVEYANCES] for loc in ops.LOCATION_TYPES]
+        [
+            [ops.CONVEYANCE_AT[loc].get(v, 0.0) for v in ops.CONVEYANCES]
+            for loc in ops.LOCATION_TYPES
+        ]
     )
     conv[:] = draw_by_group(rng, c["location"], table)
     for conc, vehicle in ops.CONVEYANCE_FOR_CONCEALMENT.items():
@@ -77,7 +80,9 @@ def _place_and_method(c, rng, p):
 def _ecommerce(c, rng, p):
     """E-commerce at each flow's ITR share of cases, first among mail and courier items."""
     rate = cal.tables()["ecommerce"][c["flow"]]
-    small = np.isin(c["concealment"], [ops.CONCEALMENTS.index(x) for x in ops.SMALL_CONSIGNMENT_CONCEALMENTS])
+    small = np.isin(
+        c["concealment"], [ops.CONCEALMENTS.index(x) for x in ops.SMALL_CONSIGNMENT_CONCEALMENTS]
+    )
     share_small = np.bincount(c["flow"], small, minlength=len(cal.FLOW_NAMES)) / np.maximum(
         np.bincount(c["flow"], minlength=len(cal.FLOW_NAMES)), 1
     )
@@ -89,31 +94,32 @@ def _ecommerce(c, rng, p):
 
 def _routes(c, rng, p):
     """Departure, destination and reporting country: a top ITR route of the flow or a generic one,
-    oriented by direction (importers report imports, exporters exports)."""
+    oriented by direction (importers report imports, exporters exports). Countries are indices
+    into ``calibration.countries()`` until the frame is built."""
     n, flow = p["n"], c["flow"]
     world, world_p = cal.world_pool()
+    xx = cal.country_index("XX")
     dep = world[draw(rng, world_p, n)]
     dest = world[draw(rng, world_p, n)]
-    home = np.empty(n, dtype=object)
+    home = np.empty(n, dtype=np.int64)
     on_top = np.zeros(n, dtype=bool)
     u = rng.random(n)
     for i, name in enumerate(cal.FLOW_NAMES):
         rows = np.flatnonzero(flow == i)
         spec = FLOWS[name]
-        rep_codes = np.array([r[0] for r in spec["reporters"]] + [None], dtype=object)
+        rep_codes = np.array([cal.country_index(r[0]) for r in spec["reporters"]] + [-1])
         rep_w = [r[1] for r in spec["reporters"]]
         rep_w = rep_w + [max(spec["seizures"] - sum(rep_w), 0)]
-        pick = draw(rng, rep_w, len(rows))
-        h = rep_codes[pick]
-        other = h == None  # noqa: E711 - object array comparison
+        h = rep_codes[draw(rng, rep_w, len(rows))]
+        other = h == -1
         h[other] = world[draw(rng, world_p, int(other.sum()))]
         home[rows] = h
         routes = spec["routes"]
         p_top = sum(r[2] for r in routes) / spec["seizures"]
         top = rows[u[rows] < p_top]
         k = draw(rng, [r[2] for r in routes], len(top))
-        dep[top] = np.array([r[0] for r in routes], dtype=object)[k]
-        dest[top] = np.array([r[1] for r in routes], dtype=object)[k]
+        dep[top] = np.array([cal.country_index(r[0]) for r in routes])[k]
+        dest[top] = np.array([cal.country_index(r[1]) for r in routes])[k]
         on_top[top] = True
     d = c["direction"]
     imp, exp, tra, inn = (d == ops.DIRECTIONS.index(x) for x in ops.DIRECTIONS)
@@ -123,15 +129,17 @@ def _routes(c, rng, p):
     # Top routes: the reporting country is the end the direction says.
     home = np.where(on_top & (imp | inn), dest, home)
     home = np.where(on_top & exp, dep, home)
-    dep = np.where(inn, "XX", dep)
     # A transit country is neither end; where it is, the movement is an import or an export.
     d = np.where(tra & (home == dest), ops.DIRECTIONS.index("Import"), d)
     d = np.where(tra & (home == dep), ops.DIRECTIONS.index("Export"), d)
-    home = np.where(home == "XX", world[draw(rng, world_p, n)], home)
-    dest = np.where(inn, home, dest)  # an internal movement ends in the reporting country
-    clash = (dep == dest) & (dep != "XX")
-    dep = np.where(clash & (dest == home), "XX", dep)
-    dest = np.where(clash & (dest != home), "XX", dest)
+    home = np.where(home == xx, world[draw(rng, world_p, n)], home)
+    # The reporting end of every movement is the reporting country, even on an "unknown" route.
+    exp = d == ops.DIRECTIONS.index("Export")
+    dest = np.where(imp | inn, home, dest)
+    dep = np.where(exp, home, np.where(inn, xx, dep))
+    clash = dep == dest
+    dest = np.where(clash & exp, xx, dest)
+    dep = np.where(clash & ~exp, xx, dep)
     c["direction"], c["departure"], c["destination"], c["home"] = d, dep, dest, home
 
 
@@ -150,20 +158,22 @@ def _goods(s, rng, flow):
     a value from an indicative unit price."""
     u = cal.unit_table()
     n = len(flow)
-    detail = np.empty(n, dtype=object)
-    for i, name in enumerate(cal.FLOW_NAMES):
-        rows = np.flatnonzero(flow == i)
-        d = cal.details(name)
-        detail[rows] = np.array(list(d), dtype=object)[draw(rng, list(d.values()), len(rows))]
+    names, index, weights = cal.detail_codes()
+    width = max(len(w) for w in weights)
+    table = np.array([np.pad(w, (0, width - len(w))) for w in weights])
+    lookup = np.array([np.pad(ix, (0, width - len(ix))) for ix in index])
+    detail = lookup[flow, draw_by_group(rng, flow, table)]
     qty = np.exp(u["mu"][flow] + u["sigma"][flow] * rng.standard_normal(n))
     unit = u["unit"][flow]
-    whole = (unit == "pieces")
+    whole = unit == "pieces"
     qty = np.where(whole, np.maximum(np.round(qty), 1.0), np.round(qty, 3))
     qty = np.where(unit == "USD", np.round(qty, 0), qty)
     qty = np.maximum(qty, 0.001)
     value = qty * u["price"][flow] * np.exp(0.3 * rng.standard_normal(n))
     value = np.where(unit == "USD", qty, np.round(value, 2))
-    s["commodity_detail"], s["hs_code"] = detail, u["hs_code"][flow]
+    hs_names, hs_of_flow = np.unique(u["hs_code"], return_inverse=True)
+    s["commodity_detail"] = pd.Categorical.from_codes(detail, categories=names)
+    s["hs_code"] = pd.Categorical.from_codes(hs_of_flow[flow], categories=list(hs_names))
     s["quantity"], s["unit"], s["value_usd"] = qty, unit, value
 
 
@@ -220,40 +230,51 @@ def _expand(c: dict, p: dict, seed: int) -> pd.DataFrame:
     case_no = pc.utf8_lpad(pc.cast(pa.array(np.arange(1, p["n"] + 1)), pa.string()), 7, "0")
     case_ids = pc.binary_join_element_wise("C", case_no, "").take(pa.array(idx))
     seizure_ids = pc.binary_join_element_wise(case_ids, pc.cast(pa.array(seq), pa.string()), "-")
-    home = pd.Categorical(c["home"])
+    names = cal.countries()
     loc_codes = np.array([LOCATION_CODES[x] for x in ops.LOCATION_TYPES], dtype=object)
-    office = pd.Categorical(
-        c["home"] + "-" + loc_codes[c["location"]] + "-" + (np.arange(p["n"]) % 3 + 1).astype(str)
-    )
+    key = (c["home"] * len(loc_codes) + c["location"]) * 3 + np.arange(p["n"]) % 3
+    keys = np.flatnonzero(np.bincount(key))
+    lookup = np.zeros(keys[-1] + 1 if len(keys) else 1, dtype=np.int64)
+    lookup[keys] = np.arange(len(keys))
+    office_code = lookup[key]
+    offices = [
+        f"{names[k // (3 * len(loc_codes))]}-{loc_codes[k // 3 % len(loc_codes)]}-{k % 3 + 1}"
+        for k in keys.tolist()
+    ]
     flow = c["flow"][idx]
     section_of_flow = np.array([ops.SECTIONS.index(s) for s in cal.tables()["section_of_flow"]])
     goods: dict = {}
     _goods(goods, make_rng(seed, stream="goods"), flow)
 
-    def expand(cat: pd.Categorical) -> pd.Categorical:
-        return pd.Categorical.from_codes(cat.codes[idx], categories=cat.categories)
+    def country(codes: np.ndarray) -> pd.Categorical:
+        used = np.flatnonzero(np.bincount(codes, minlength=len(names)))  # countries that occur
+        local = np.zeros(len(names), dtype=np.int64)
+        local[used] = np.arange(len(used))
+        return pd.Categorical.from_codes(local[codes][idx], categories=list(names[used]))
 
     return pd.DataFrame(
         {
             "case_id": _text(case_ids),
             "seizure_id": _text(seizure_ids),
-            "seizure_date": (p["start"] + pd.to_timedelta(c["day"][idx], unit="D")).as_unit("ns"),
-            "reporting_country": expand(home),
-            "office": expand(office),
+            "seizure_date": (np.datetime64(p["start"].date(), "D") + c["day"][idx]).astype(
+                "datetime64[ns]"
+            ),
+            "reporting_country": country(c["home"]),
+            "office": pd.Categorical.from_codes(office_code[idx], categories=offices),
             "location_type": _categorical(c["location"][idx], ops.LOCATION_TYPES),
             "direction": _categorical(c["direction"][idx], ops.DIRECTIONS),
             "section": _categorical(section_of_flow[flow], ops.SECTIONS),
             "commodity": _categorical(flow, cal.FLOW_NAMES),
-            "commodity_detail": pd.Categorical(goods["commodity_detail"]),
-            "hs_code": pd.Categorical(goods["hs_code"]),
+            "commodity_detail": goods["commodity_detail"],
+            "hs_code": goods["hs_code"],
             "quantity": goods["quantity"],
             "unit": pd.Categorical(goods["unit"], categories=ops.UNITS),
             "value_usd": goods["value_usd"],
             "detection_method": _categorical(c["detection"][idx], ops.DETECTION_METHODS),
             "concealment": _categorical(c["concealment"][idx], ops.CONCEALMENTS),
             "conveyance": _categorical(c["conveyance"][idx], ops.CONVEYANCES),
-            "departure_country": expand(pd.Categorical(c["departure"])),
-            "destination_country": expand(pd.Categorical(c["destination"])),
+            "departure_country": country(c["departure"]),
+            "destination_country": country(c["destination"]),
             "ecommerce": c["ecommerce"][idx],
         }
     )

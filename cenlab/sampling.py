@@ -27,16 +27,17 @@ def draw(rng: np.random.Generator, probs, size: int) -> np.ndarray:
 def draw_by_group(rng: np.random.Generator, groups: np.ndarray, table: np.ndarray) -> np.ndarray:
     """For each row ``i`` draw a column index from ``table[groups[i]]`` (rows are weights).
 
-    One uniform per row is drawn up front so the result does not depend on group order.
+    One searchsorted over all groups at once: row ``g``'s cumulative distribution is shifted by
+    ``g`` so the concatenated table stays sorted, and ``u + g`` lands in row ``g``'s stretch.
     """
-    u = rng.random(len(groups))
-    out = np.zeros(len(groups), dtype=np.int64)
+    table = np.asarray(table, dtype=float)
+    k = table.shape[1]
     cdfs = np.cumsum(table / table.sum(axis=1, keepdims=True), axis=1)
     cdfs[:, -1] = 1.0
-    for g in np.unique(groups):
-        mask = groups == g
-        out[mask] = np.searchsorted(cdfs[g], u[mask], side="right")
-    return out
+    flat = (cdfs + np.arange(len(table))[:, None]).ravel()
+    u = rng.random(len(groups))
+    pos = np.searchsorted(flat, u + groups, side="right")
+    return np.minimum(pos - groups * k, k - 1)
 
 
 def ipf(row_margin, col_margin, mask, *, iterations: int = 200) -> np.ndarray:

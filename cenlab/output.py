@@ -1,0 +1,88 @@
+"""Writing generated datasets to disk: all files or none.
+
+Files are written into a hidden temporary folder beside the target and moved into place only when
+every table is complete, so an error or an interrupt never leaves half a dataset behind, and files
+already in the target folder that this run does not produce are left alone.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+from tqdm.auto import tqdm
+
+FORMATS = ("csv", "parquet")
+PROGRESS_FROM = 100_000  # cases; smaller runs finish before a bar would help
+
+
+def check_format(fmt: str) -> str:
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; accepted: {', '.join(FORMATS)}")
+    return fmt
+
+
+def writable_folder(out) -> Path:
+    """``out`` as a Path after checking it can be created and written to."""
+    path = Path(out)
+    if path.exists() and not path.is_dir():
+        raise ValueError(f"output folder {str(path)!r} is a file, not a folder")
+    probe = path if path.exists() else next((p for p in path.parents if p.exists()), Path("."))
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise ValueError(f"cannot write to output folder {str(path)!r}: permission denied")
+    return path
+
+
+def write_table(df: pd.DataFrame, path: Path, fmt: str) -> None:
+    """One table as CSV (ISO dates, empty string for missing) or Parquet."""
+    if fmt == "csv":
+        df.to_csv(path, index=False, date_format="%Y-%m-%d")
+    else:
+        df.to_parquet(path, index=False)
+
+
+def write_tables(
+    tables: dict[str, pd.DataFrame], out, *, fmt: str = "csv", progress=None
+) -> list[Path]:
+    """Write ``tables`` into ``out`` atomically; returns the paths written."""
+    check_format(fmt)
+    out = writable_folder(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ValueError(f"cannot create output folder {str(out)!r}: {exc.strerror}") from None
+    tmp = Path(tempfile.mkdtemp(prefix=".cenlab-", dir=out))
+    try:
+        names = list(tables)
+        for name in tqdm(names, desc="writing", disable=not progress, unit="table"):
+            write_table(tables[name], tmp / f"{name}.{fmt}", fmt)
+        written = []
+        for name in names:
+            final = out / f"{name}.{fmt}"
+            os.replace(tmp / f"{name}.{fmt}", final)
+            written.append(final)
+        return written
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def write_generated(
+    out, *, n_cases: int, seed: int, start, end, nominal: bool, fmt: str
+) -> list[Path]:
+    """Generate a dataset and write it: ``seizures`` and, with ``nominal``, the nCEN tables."""
+    from cenlab.generate import make_seizures, parse_period
+
+    check_format(fmt)
+    if n_cases < 0:
+        raise ValueError(f"--cases must be zero or more, got {n_cases}")
+    parse_period(start, end)
+    writable_folder(out)
+    progress = n_cases >= PROGRESS_FROM
+    with tqdm(total=1, desc="generating", disable=not progress, unit="step") as bar:
+        data = make_seizures(n_cases, seed=seed, start=start, end=end, nominal=nominal)
+        bar.update()
+    tables = data.tables() if nominal else {"seizures": data}
+    return write_tables(tables, out, fmt=fmt, progress=progress)
