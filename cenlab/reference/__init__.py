@@ -1,0 +1,1 @@
+"""Reference tables: data only, each citing its source. No logic lives here."""
