@@ -6,15 +6,20 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.cenlab-installed
 PORT   ?= 8888
+# Workshop hub (see docs/hosts.md): a world-readable environment and the hub's state folder.
+HUB_PREFIX ?= /opt/cenlab-hub
+HUB_STATE  ?= /srv/cenlab-hub
+ROSTER     ?= hub/roster.example.csv
+HUB_PROXY  := hub/node_modules/.installed
 
-.PHONY: venv lab test lint format datasets bench dashboard clean
+.PHONY: venv lab test lint format datasets bench dashboard clean hub hub-env wheelhouse
 
 venv: $(STAMP)
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,hub]'
 	@touch $(STAMP)
 
 lint: venv
@@ -25,7 +30,7 @@ format: venv
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: lint
+test: lint $(HUB_PROXY)
 	$(BIN)/python -m pytest -q
 
 datasets: venv
@@ -37,5 +42,25 @@ bench: venv
 lab: venv
 	$(BIN)/jupyter lab --no-browser --port=$(PORT) --notebook-dir=.
 
+# The CEN dashboard as a web page for people who do not code (Voila, http://127.0.0.1:8866/).
+dashboard: venv
+	$(BIN)/voila dashboards/cen-dashboard.ipynb --no-browser --port=8866 --Voila.ip=127.0.0.1
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# configurable-http-proxy for the hub, from npm, pinned by hub/package-lock.json.
+$(HUB_PROXY): hub/package.json hub/package-lock.json
+	npm ci --prefix hub --no-audit --no-fund
+	@touch $@
+
+hub-env:
+	$(PYTHON) hub/hubenv.py build --prefix $(HUB_PREFIX)
+
+hub: hub-env $(HUB_PROXY)
+	$(PYTHON) hub/roster.py --state $(HUB_STATE) apply $(ROSTER)
+	CENLAB_HUB_STATE=$(HUB_STATE) $(HUB_PREFIX)/venv/bin/jupyterhub -f hub/jupyterhub_config.py
+
+# Every wheel the hub and the courses need, for a venue without internet (docs/hosts.md).
+wheelhouse:
+	$(PYTHON) hub/hubenv.py wheelhouse --out wheelhouse

@@ -1,0 +1,283 @@
+"""Prepare a hub's state folder from a roster: system accounts, codes, courses, exchange, datasets
+and the Jupyter configuration each role's servers read. Runs as root; standard library only.
+
+Layout of the state folder (default ``/srv/cenlab-hub``):
+
+    hub/                 JupyterHub's database and cookie secret (0700)
+    codes.json           hash of each person's login code (0600)
+    codes-sheet.csv      the codes issued by the last run, to print and cut into slips (0600)
+    roster.csv           the roster the hub serves (0600)
+    hub.json             courses, their grader accounts, paths (0644)
+    etc/<role>/          Jupyter and nbgrader configuration of trainee, instructor and grader servers
+    exchange/            nbgrader's exchange: root-owned root, one folder per course owned by its grader
+    courses/<course>/    the nbgrader course root, owned by the course's grader account (0700)
+    datasets/            the shared datasets, read-only for everyone
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pwd
+import shutil
+import subprocess
+from pathlib import Path
+
+from . import codes as codes_mod
+from . import roster as roster_mod
+
+GRADER_PREFIX = "grader-"
+HOME_MODE = 0o700
+SHELL = "/bin/bash"
+
+
+# --- system accounts ----------------------------------------------------------------------
+
+
+def user_exists(name: str) -> bool:
+    try:
+        pwd.getpwnam(name)
+        return True
+    except KeyError:
+        return False
+
+
+def ensure_user(name: str, comment: str = "") -> pwd.struct_passwd:
+    """A system user with a private home folder (mode 0700), created if missing. ``useradd -m``
+    alone makes homes 0755, which lets every trainee read every other's work."""
+    if not user_exists(name):
+        cmd = ["useradd", "-m", "-K", f"HOME_MODE={HOME_MODE:04o}", "-s", SHELL, "-U"]
+        subprocess.run([*cmd, "-c", comment.replace(":", " "), name], check=True)
+    entry = pwd.getpwnam(name)
+    os.chmod(entry.pw_dir, HOME_MODE)
+    return entry
+
+
+def remove_user(name: str) -> None:
+    """Stop the user's processes and remove the user with their home folder."""
+    if not user_exists(name):
+        return
+    subprocess.run(["pkill", "-KILL", "-u", name], check=False)
+    subprocess.run(["userdel", "-r", "-f", name], check=False, capture_output=True)
+
+
+def add_to_group(user: str, group: str) -> None:
+    subprocess.run(["usermod", "-a", "-G", group, user], check=True)
+
+
+# --- the state folder ---------------------------------------------------------------------
+
+
+def _chown_tree(path: Path, uid: int, gid: int) -> None:
+    os.chown(path, uid, gid)
+    for root, dirs, files in os.walk(path):
+        for name in dirs + files:
+            os.chown(os.path.join(root, name), uid, gid, follow_symlinks=False)
+
+
+def _write(path: Path, text: str, mode: int = 0o644) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    os.chmod(path, mode)
+
+
+def _copy_readonly(src: Path, dest: Path) -> None:
+    """Copy a folder owned by root, readable and not writable by anyone else."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    shutil.copytree(src, dest, ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
+    for root, _dirs, files in os.walk(dest):
+        os.chmod(root, 0o755)
+        for f in files:
+            os.chmod(os.path.join(root, f), 0o644)
+
+
+def _install_course(src: Path, dest: Path, uid: int, gid: int) -> None:
+    """Copy a course's config and assignments into its course root, never overwriting what the
+    instructors already have there (generated releases, gradebook, edited sources)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    os.chmod(dest, 0o700)  # solutions live here: the grader account alone reads them
+    if (src / "nbgrader_config.py").exists() and not (dest / "nbgrader_config.py").exists():
+        shutil.copy(src / "nbgrader_config.py", dest / "nbgrader_config.py")
+    for assignment in sorted((src / "source").glob("*")) if (src / "source").is_dir() else []:
+        target = dest / "source" / assignment.name
+        if assignment.is_dir() and not target.exists():
+            shutil.copytree(assignment, target, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    _chown_tree(dest, uid, gid)
+
+
+def prepare(
+    state,
+    roster_path,
+    *,
+    courses_src,
+    datasets_src=None,
+    grader_prefix: str = GRADER_PREFIX,
+    reissue=(),
+) -> dict:
+    """Make everything the hub needs for this roster; return the hub settings (``hub.json``).
+
+    New people get a system account and a code; ``reissue`` names people whose code is replaced
+    (a lost slip). Codes issued in this run are written to ``codes-sheet.csv``.
+    """
+    os.umask(0o022)
+    state = Path(state).resolve()
+    people = roster_mod.load(roster_path)
+    courses = roster_mod.courses(people)
+    courses_src = Path(courses_src)
+    missing = [c for c in courses if not (courses_src / c / "nbgrader_config.py").exists()]
+    if missing:
+        raise roster_mod.RosterError(
+            f"the roster names courses {missing} that are not in {courses_src}"
+        )
+    state.mkdir(parents=True, exist_ok=True)
+    os.chmod(state, 0o755)
+    (state / "hub").mkdir(exist_ok=True)
+    os.chmod(state / "hub", 0o700)
+    _write(state / "roster.csv", Path(roster_path).read_text(encoding="utf-8"), 0o600)
+
+    # People: accounts and codes.
+    store = codes_mod.CodeStore(state / "codes.json")
+    hashes = store.load()
+    issued = []
+    for p in people:
+        ensure_user(p.username, p.full_name)
+        if p.username not in hashes or p.username in reissue:
+            code = codes_mod.new_code()
+            hashes[p.username] = codes_mod.hash_code(code)
+            issued.append((p.username, p.full_name, code))
+    for gone in set(hashes) - {p.username for p in people}:
+        del hashes[gone]  # off the roster: no login, whatever the hub still remembers
+    store.save(hashes)
+    if issued:
+        codes_mod.write_codes_sheet(state / "codes-sheet.csv", issued)
+
+    # Courses: a grader account each, its course root, its exchange folder.
+    exchange = state / "exchange"
+    exchange.mkdir(exist_ok=True)
+    os.chown(exchange, 0, 0)
+    os.chmod(exchange, 0o755)
+    graders = {}
+    for course in courses:
+        grader = ensure_user(f"{grader_prefix}{course}", f"nbgrader grader of {course}")
+        graders[course] = grader.pw_name
+        _install_course(
+            courses_src / course, state / "courses" / course, grader.pw_uid, grader.pw_gid
+        )
+        course_exchange = exchange / course
+        course_exchange.mkdir(exist_ok=True)
+        os.chown(course_exchange, grader.pw_uid, grader.pw_gid)
+        os.chmod(course_exchange, 0o755)
+    (state / "courses").mkdir(exist_ok=True)
+    os.chmod(state / "courses", 0o755)
+
+    if datasets_src is not None and Path(datasets_src).is_dir():
+        _copy_readonly(Path(datasets_src), state / "datasets")
+
+    settings = {
+        "state": str(state),
+        "exchange": str(exchange),
+        "datasets": str(state / "datasets"),
+        "courses": {c: {"grader": graders[c], "root": str(state / "courses" / c)} for c in courses},
+    }
+    _write(state / "hub.json", json.dumps(settings, indent=1) + "\n")
+    write_jupyter_config(state, settings)
+    return {"settings": settings, "issued": issued, "people": people}
+
+
+def remove_all(state, grader_prefix: str = GRADER_PREFIX) -> list[str]:
+    """Remove every account the roster in ``state`` made (people and graders), for the end of a
+    workshop. The state folder itself is left for the host to archive or delete."""
+    state = Path(state)
+    people = roster_mod.load(state / "roster.csv")
+    names = [p.username for p in people]
+    names += [f"{grader_prefix}{c}" for c in roster_mod.courses(people)]
+    for name in names:
+        remove_user(name)
+    return names
+
+
+# --- what each role's servers read --------------------------------------------------------
+
+NBGRADER_CONFIG = """\
+# Site-wide nbgrader settings of this workshop hub (written by hub/roster.py; do not edit).
+c = get_config()  # noqa: F821
+c.Exchange.root = {exchange!r}
+# Several courses share one exchange: fetched assignments go to <course>/<assignment>.
+c.Exchange.path_includes_course = True
+# Student ids are hub user names; courses come from the hub groups nbgrader-<course>.
+c.Authenticator.plugin_class = "nbgrader.auth.jupyterhub.JupyterHubAuthPlugin"
+# The exchange guards: private submissions, a root-owned root, collect checks ownership.
+{factory}
+"""
+EXCHANGE_CLASSES = {
+    "collect": "Collect",
+    "fetch_assignment": "FetchAssignment",
+    "fetch_feedback": "FetchFeedback",
+    "list": "List",
+    "release_assignment": "ReleaseAssignment",
+    "release_feedback": "ReleaseFeedback",
+    "submit": "Submit",
+}
+
+# Server extensions a trainee's server does not need: each costs start-up time and memory.
+TRAINEE_OFF = [
+    "jupyter_lsp",  # runs `npm prefix -g` at every start; no language servers are installed
+    "voila.server_extension",
+    "notebook",
+    "notebook_shim",
+    "nbgrader.server_extensions.formgrader",
+    "nbgrader.server_extensions.course_list",
+]
+INSTRUCTOR_OFF = ["jupyter_lsp", "voila.server_extension", "nbgrader.server_extensions.formgrader"]
+GRADER_OFF = ["jupyter_lsp", "voila.server_extension"]
+# JupyterLab plugins trainees should not see.
+TRAINEE_LAB_OFF = [
+    "@jupyterlab/apputils-extension:announcements",  # asks to fetch news: no internet at venues
+    "@jupyter/nbgrader:formgrader",
+    "@jupyter/nbgrader:create-assignment",
+    "@jupyter/nbgrader:course-list",
+]
+FRAME_SELF = {"headers": {"Content-Security-Policy": "frame-ancestors 'self'"}}
+
+
+def _server_config(off, extra=None) -> str:
+    cfg = {"ServerApp": {"jpserver_extensions": {name: False for name in off}}}
+    if extra:
+        cfg["ServerApp"].update(extra)
+    return json.dumps(cfg, indent=1) + "\n"
+
+
+def write_jupyter_config(state: Path, settings: dict) -> None:
+    """``etc/<role>/``: the JUPYTER_CONFIG_PATH of trainee, instructor and grader servers."""
+    etc = state / "etc"
+    factory = "\n".join(
+        f'c.ExchangeFactory.{kind} = "cenlab_hub.exchange.{cls}"'
+        for kind, cls in EXCHANGE_CLASSES.items()
+    )
+    nbgrader_cfg = NBGRADER_CONFIG.format(exchange=settings["exchange"], factory=factory)
+    roles = {
+        "trainee": (TRAINEE_OFF, None, TRAINEE_LAB_OFF),
+        "instructor": (INSTRUCTOR_OFF, {"tornado_settings": FRAME_SELF}, TRAINEE_LAB_OFF[:1]),
+    }
+    for course in settings["courses"]:
+        roles[f"grader-{course}"] = (
+            GRADER_OFF,
+            {"tornado_settings": FRAME_SELF},
+            TRAINEE_LAB_OFF[:1],
+        )
+    for role, (off, extra, lab_off) in roles.items():
+        d = etc / role
+        _write(d / "jupyter_server_config.json", _server_config(off, extra))
+        text = nbgrader_cfg
+        if role.startswith("grader-"):
+            course = role[len("grader-") :]
+            root = settings["courses"][course]["root"]
+            text += f"c.CourseDirectory.root = {root!r}\nc.CourseDirectory.course_id = {course!r}\n"
+            # The grader account is no hub user: its course is fixed, ask the hub nothing.
+            text += 'c.Authenticator.plugin_class = "nbgrader.auth.NoAuthPlugin"\n'
+        _write(d / "nbgrader_config.py", text)
+        page = {"disabledExtensions": {name: True for name in lab_off}}
+        _write(d / "labconfig" / "page_config.json", json.dumps(page, indent=1) + "\n")
+        for p in [d, d / "labconfig"]:
+            os.chmod(p, 0o755)

@@ -1,0 +1,165 @@
+"""JupyterHub configuration of a cenlab workshop on one machine (see docs/hosts.md).
+
+Run as root from the hub environment, after ``hub/roster.py apply`` prepared the state folder:
+
+    CENLAB_HUB_STATE=/srv/cenlab-hub /opt/cenlab-hub/venv/bin/jupyterhub -f hub/jupyterhub_config.py
+
+Settings from the environment (defaults in brackets):
+    CENLAB_HUB_STATE      state folder written by hub/roster.py [/srv/cenlab-hub]
+    CENLAB_HUB_IP         address the proxy listens on [127.0.0.1]; 0.0.0.0 behind a firewall
+    CENLAB_HUB_PORT       port the proxy listens on [8000]
+    CENLAB_HUB_MEM_LIMIT  memory per trainee server, kernels included [1G]
+    CENLAB_HUB_CPU_LIMIT  cores per trainee server [1]
+    CENLAB_HUB_CULL_IDLE  seconds before an idle server is stopped [3600]
+"""
+
+import json
+import os
+import socket
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+STATE = Path(os.environ.get("CENLAB_HUB_STATE", "/srv/cenlab-hub"))
+BIN = Path(sys.executable).parent  # the hub environment, which the trainees can read
+c = get_config()  # noqa: F821
+
+settings_file = STATE / "hub.json"
+if not settings_file.exists():
+    sys.exit(f"{settings_file} not found: run `hub/roster.py apply ROSTER --state {STATE}` first")
+settings = json.loads(settings_file.read_text())
+
+sys.path.insert(0, str(HERE))
+from cenlab_hub import roster as roster_mod  # noqa: E402
+
+people = roster_mod.load(STATE / "roster.csv")
+groups = roster_mod.groups(people)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# --- the hub --------------------------------------------------------------------------------
+c.JupyterHub.ip = os.environ.get("CENLAB_HUB_IP", "127.0.0.1")
+c.JupyterHub.port = int(os.environ.get("CENLAB_HUB_PORT", "8000"))
+c.JupyterHub.hub_ip = "127.0.0.1"
+c.JupyterHub.hub_port = int(os.environ.get("CENLAB_HUB_API_PORT", free_port()))
+c.JupyterHub.db_url = f"sqlite:///{STATE / 'hub' / 'jupyterhub.sqlite'}"
+c.JupyterHub.cookie_secret_file = str(STATE / "hub" / "jupyterhub_cookie_secret")
+c.JupyterHub.pid_file = str(STATE / "hub" / "jupyterhub.pid")
+c.JupyterHub.cleanup_servers = True
+c.ConfigurableHTTPProxy.command = [str(HERE / "node_modules" / ".bin" / "configurable-http-proxy")]
+c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{free_port()}"
+c.ConfigurableHTTPProxy.should_start = True
+# The formgrader of each course opens inside JupyterLab, in a frame.
+c.JupyterHub.tornado_settings = {"headers": {"Content-Security-Policy": "frame-ancestors 'self'"}}
+c.JupyterHub.template_vars = {
+    "announcement_login": "Log in with the user name and the code on your slip.",
+}
+
+# --- who may log in: the roster, with its codes -----------------------------------------------
+c.JupyterHub.authenticator_class = "cenlab_hub.auth.RosterCodeAuthenticator"
+c.RosterCodeAuthenticator.codes_file = str(STATE / "codes.json")
+c.Authenticator.allowed_users = {p.username for p in people}
+c.Authenticator.admin_users = set()
+c.Authenticator.allow_all = False
+c.Authenticator.allow_existing_users = False
+c.Authenticator.delete_invalid_users = True  # off the roster: gone from the hub at restart
+c.JupyterHub.load_groups = {name: {"users": members} for name, members in groups.items()}
+
+# --- the servers ------------------------------------------------------------------------------
+c.JupyterHub.spawner_class = "cenlab_hub.spawner.CenlabSpawner"
+c.CenlabSpawner.state_dir = str(STATE)
+c.CenlabSpawner.datasets_dir = settings["datasets"]
+c.Spawner.cmd = [str(BIN / "jupyterhub-singleuser")]
+c.Spawner.default_url = "/lab"
+c.Spawner.notebook_dir = "~"
+c.Spawner.environment = {
+    "PATH": f"{BIN}:/usr/local/bin:/usr/bin:/bin",
+    # One BLAS thread per kernel: 60 trainees share a few cores, and each thread costs memory.
+    "OPENBLAS_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "MALLOC_ARENA_MAX": "2",
+}
+c.Spawner.mem_limit = os.environ.get("CENLAB_HUB_MEM_LIMIT", "1G")
+c.Spawner.cpu_limit = float(os.environ.get("CENLAB_HUB_CPU_LIMIT", "1"))
+# A cohort logging in at once queues on the CPU: give each spawn time.
+c.Spawner.start_timeout = 180
+c.Spawner.http_timeout = 120
+c.JupyterHub.concurrent_spawn_limit = 60
+
+# --- nbgrader: one formgrader service per course, for its instructors --------------------------
+services = []
+roles = [
+    # A server may do what its user may: nbgrader reads the user's groups to list courses.
+    {"name": "server", "scopes": ["inherit"]},
+    {
+        "name": "cenlab-user",
+        "groups": ["trainees", "instructors"],
+        "scopes": ["self", "list:services", "read:services"],
+    },
+    {
+        # Instructors can see who is logged in and stop or start a stuck server; they cannot
+        # open a trainee's server.
+        "name": "cenlab-instructor",
+        "groups": ["instructors"],
+        "scopes": ["list:users", "read:users", "admin:servers!group=trainees"],
+    },
+]
+for course, info in settings["courses"].items():
+    etc = STATE / "etc" / f"grader-{course}"
+    services.append(
+        {
+            "name": course,
+            "url": f"http://127.0.0.1:{free_port()}",
+            "command": [str(BIN / "jupyterhub-singleuser"), f"--ServerApp.root_dir={info['root']}"],
+            "user": info["grader"],
+            "cwd": info["root"],
+            "environment": {
+                "JUPYTER_CONFIG_PATH": str(etc),
+                "JUPYTERHUB_DEFAULT_URL": "/lab",
+                "PATH": f"{BIN}:/usr/local/bin:/usr/bin:/bin",
+            },
+            "oauth_no_confirm": True,
+        }
+    )
+    roles.append(
+        {
+            "name": f"formgrade-{course}",
+            "groups": [f"formgrade-{course}"],
+            "scopes": [f"access:services!service={course}"],
+        }
+    )
+    roles.append(
+        {
+            "name": f"grader-{course}",
+            "services": [course],
+            "scopes": ["list:users", "read:users", "list:groups", "read:groups"],
+        }
+    )
+
+# --- the idle culler --------------------------------------------------------------------------
+services.append(
+    {
+        "name": "idle-culler",
+        "command": [
+            sys.executable,
+            "-m",
+            "jupyterhub_idle_culler",
+            f"--timeout={os.environ.get('CENLAB_HUB_CULL_IDLE', '3600')}",
+        ],
+    }
+)
+roles.append(
+    {
+        "name": "idle-culler",
+        "services": ["idle-culler"],
+        "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
+    }
+)
+c.JupyterHub.services = services
+c.JupyterHub.load_roles = roles
