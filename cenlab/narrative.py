@@ -1,0 +1,306 @@
+"""Seizure records told as short officer reports, for data-entry drills.
+
+``narrate(df, seed=...)`` writes one report per seizure in varied wording: dates in several
+formats, quantities in other units or in words, places and countries by name, the courier as "a
+34-year-old Nigerian national arriving on a flight from São Paulo". Every field a trainee must
+enter can be read from the report: a concealment or conveyance the report does not mention is
+Unknown, goods not said to be bought online are not e-commerce, an import goes to the reporting
+country and an export leaves from it unless the report names another country.
+"""
+
+from __future__ import annotations
+
+import string
+
+import numpy as np
+import pandas as pd
+import pycountry
+
+from cenlab.seeding import check_seed, make_rng
+
+# --- phrasing tables ---------------------------------------------------------------------------
+# Source: cenlab assumption (main international gateway city and demonym of the countries that
+# occur most in the generated data; English names as used in WCO documents). A country missing
+# here is named by its ISO name, with "a national of" for the person.
+# fmt: off
+PLACES = {
+    "AE": ("Dubai", "Emirati"), "AR": ("Buenos Aires", "Argentine"), "AT": ("Vienna", "Austrian"),
+    "AU": ("Sydney", "Australian"), "AZ": ("Baku", "Azerbaijani"), "BD": ("Dhaka", "Bangladeshi"),
+    "BE": ("Antwerp", "Belgian"), "BG": ("Sofia", "Bulgarian"), "BO": ("La Paz", "Bolivian"),
+    "BR": ("São Paulo", "Brazilian"), "CA": ("Toronto", "Canadian"), "CH": ("Zurich", "Swiss"),
+    "CL": ("Santiago", "Chilean"), "CN": ("Shanghai", "Chinese"), "CO": ("Bogotá", "Colombian"),
+    "CR": ("San José", "Costa Rican"), "CZ": ("Prague", "Czech"), "DE": ("Hamburg", "German"),
+    "DK": ("Copenhagen", "Danish"), "DO": ("Santo Domingo", "Dominican"), "DZ": ("Algiers", "Algerian"),
+    "EC": ("Guayaquil", "Ecuadorian"), "EG": ("Cairo", "Egyptian"), "ES": ("Madrid", "Spanish"),
+    "ET": ("Addis Ababa", "Ethiopian"), "FI": ("Helsinki", "Finnish"), "FR": ("Paris", "French"),
+    "GB": ("London", "British"), "GH": ("Accra", "Ghanaian"), "GR": ("Athens", "Greek"),
+    "GT": ("Guatemala City", "Guatemalan"), "HK": ("Hong Kong", "Hong Kong"), "HN": ("Tegucigalpa", "Honduran"),
+    "HU": ("Budapest", "Hungarian"), "ID": ("Jakarta", "Indonesian"), "IE": ("Dublin", "Irish"),
+    "IL": ("Tel Aviv", "Israeli"), "IN": ("Mumbai", "Indian"), "IQ": ("Baghdad", "Iraqi"),
+    "IR": ("Tehran", "Iranian"), "IT": ("Rome", "Italian"), "JM": ("Kingston", "Jamaican"),
+    "JO": ("Amman", "Jordanian"), "JP": ("Tokyo", "Japanese"), "KE": ("Nairobi", "Kenyan"),
+    "KR": ("Seoul", "South Korean"), "KW": ("Kuwait City", "Kuwaiti"), "KZ": ("Almaty", "Kazakh"),
+    "LB": ("Beirut", "Lebanese"), "LT": ("Vilnius", "Lithuanian"), "MA": ("Casablanca", "Moroccan"),
+    "MX": ("Mexico City", "Mexican"), "MY": ("Kuala Lumpur", "Malaysian"), "NA": ("Windhoek", "Namibian"),
+    "NG": ("Lagos", "Nigerian"), "NL": ("Amsterdam", "Dutch"), "NO": ("Oslo", "Norwegian"),
+    "OM": ("Muscat", "Omani"), "PA": ("Panama City", "Panamanian"), "PE": ("Lima", "Peruvian"),
+    "PH": ("Manila", "Filipino"), "PK": ("Karachi", "Pakistani"), "PL": ("Warsaw", "Polish"),
+    "PT": ("Lisbon", "Portuguese"), "PY": ("Asunción", "Paraguayan"), "QA": ("Doha", "Qatari"),
+    "RO": ("Bucharest", "Romanian"), "RS": ("Belgrade", "Serbian"), "RU": ("Moscow", "Russian"),
+    "SA": ("Jeddah", "Saudi"), "SE": ("Stockholm", "Swedish"), "SG": ("Singapore", "Singaporean"),
+    "SN": ("Dakar", "Senegalese"), "SR": ("Paramaribo", "Surinamese"), "TH": ("Bangkok", "Thai"),
+    "TN": ("Tunis", "Tunisian"), "TR": ("Istanbul", "Turkish"), "UA": ("Kyiv", "Ukrainian"),
+    "US": ("Miami", "American"), "UY": ("Montevideo", "Uruguayan"), "VE": ("Caracas", "Venezuelan"),
+    "VN": ("Ho Chi Minh City", "Vietnamese"), "ZA": ("Cape Town", "South African"),
+}
+NAMES = {  # country names that read better in a sentence than the ISO name
+    "US": "the United States", "GB": "the United Kingdom", "AE": "the United Arab Emirates",
+    "NL": "the Netherlands", "DO": "the Dominican Republic", "PH": "the Philippines",
+    "RU": "Russia", "CD": "the Democratic Republic of the Congo", "PS": "Palestine",
+    "BS": "the Bahamas", "GM": "the Gambia", "CF": "the Central African Republic",
+    "MV": "the Maldives", "KM": "the Comoros", "FM": "Micronesia", "VA": "the Holy See",
+    "BN": "Brunei", "MO": "Macao", "CZ": "Czechia",
+}
+# fmt: on
+PLACE_AT = {  # location type -> phrases with {city} / without a known city, with {country}
+    "Airport": (
+        ["at {city} airport", "at {city} International Airport"],
+        ["at an airport in {country}"],
+    ),
+    "Mail Centre": (
+        ["at the international mail centre in {city}"],
+        ["at the international mail centre of {country}"],
+    ),
+    "Express Courier": (
+        ["at the express courier hub in {city}"],
+        ["at an express courier hub in {country}"],
+    ),
+    "Seaport": (["in the port of {city}", "at {city} seaport"], ["in a seaport of {country}"]),
+    "Land boundary": (
+        ["at a land border crossing of {country}", "at the land border of {country}"],
+    )
+    * 2,
+    "Rail": (["at {city} railway station"], ["at a railway station in {country}"]),
+    "Inland": (["during an inland control near {city}"], ["during an inland control in {country}"]),
+    "High seas": (["on the high seas, by a patrol boat of {country}"],) * 2,
+    "River": (["on the river near {city}"], ["on a river in {country}"]),
+    "Border of free trade zone": (
+        ["at the border of the free trade zone of {city}"],
+        ["at the border of a free trade zone in {country}"],
+    ),
+    "Unknown": (["in {country}, at a place not recorded"],) * 2,
+}  # fmt: skip
+DETECTED = {
+    "Risk profiling": ["after risk profiling", "after the risk profiling system flagged it"],
+    "Routine control": ["during a routine control", "in a routine check"],
+    "Intelligence": ["acting on intelligence", "following an intelligence tip-off"],
+    "Investigation": ["as part of an ongoing investigation", "in the course of an investigation"],
+    "Random selection": ["in a check picked at random", "during a random check"],
+}
+CONCEALED = {  # "" when the report does not say: the trainee enters Unknown
+    "In mail": [" in a postal parcel", " inside a letter sent by post"],
+    "In baggage": [" hidden in a suitcase", " in the false bottom of a travel bag"],
+    "In transport": [" in a hidden compartment of the conveyance", " hidden in the structure of the conveyance"],
+    "In express courier": [" in an express courier parcel", " in a courier consignment"],
+    "In freight": [" in a container of declared furniture", " among a cargo shipment of spare parts"],
+    "On the person": [" strapped to the body", " in the clothes worn"],
+    "Not concealed": [" (not concealed in any way)", " (carried openly, without concealment)"],
+    "In premises": [" stored in a warehouse", " in a shop's storeroom"],
+    "Recovered from sea/beach": [" washed up on a beach", " floating at sea"],
+    "On market places": [" on sale at a market", " offered at a street market"],
+    "Unknown": [""],
+}  # fmt: skip
+CONVEYED = {  # how the goods travelled; "" when not recorded (Unknown)
+    "Air": [" on a flight"], "Vehicle": [" by car", " in a truck"], "Pedestrian": [" on foot"],
+    "Rail": [" by train"], "Regular mail": [" by post"], "Vessel": [" on a ship", " aboard a vessel"],
+    "Express courier": [" by express courier"], "Unknown": [""],
+}  # fmt: skip
+GOODS = {  # sub-commodities whose name alone would not say what they are
+    "Herbal": "herbal cannabis", "Resin": "cannabis resin", "Liquid/oil": "cannabis oil",
+    "Plants": "cannabis plants", "Drone": "drones", "Alcohol": "alcohol", "Other": "other goods",
+}  # fmt: skip
+WORDS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+         "fifteen sixteen seventeen eighteen nineteen twenty").split()  # fmt: skip
+REPORTS = [
+    "On {date}, customs officers of {country} {place} checked {carrier} {detected}. They found "
+    "{qty} of {goods}{concealed}. {value}{ecom}",
+    "{Qty} of {goods} were seized by the customs of {country} {place} on {date}{concealed}, "
+    "{detected}. It concerned {carrier}. {value}{ecom}",
+    "Seizure report, customs of {country}, {date}. Goods: {qty} of {goods}{concealed}, seized "
+    "{place} {detected}. Carrier: {carrier}. {value}{ecom}",
+]
+MOTION = {  # direction -> how the carrier moved; {conveyed} is the conveyance phrase
+    "Import": "arriving{conveyed} from {dep}", "Export": "leaving{conveyed} for {dest}",
+    "Transit": "in transit{conveyed} from {dep} to {dest}", "Internal": "travelling{conveyed} within {country}",
+}  # fmt: skip
+VALUES = ["Estimated value: USD {v}.", "The goods are worth about USD {v}.", "Value: USD {v}."]
+ONLINE = [" The goods had been bought online.", " They had been ordered from an online shop."]
+PERSON_CONCEALMENTS = ("On the person", "In baggage")
+
+
+def narrate(df: pd.DataFrame, *, seed: int = 0) -> pd.Series:
+    """One officer report per seizure of ``df``, indexed like it; the same seed gives the same
+    wording."""
+    rng = make_rng(check_seed(seed), stream="narrative")
+    n = len(df)
+    col = {c: df[c].astype(object).to_numpy() for c in df.columns}
+    home = col["reporting_country"]
+    v = {"country": _country(home), "date": _dates(rng, pd.to_datetime(df["seizure_date"]))}
+    city = _per_value(home, lambda c: PLACES.get(c, (None,))[0])
+    known = pd.notna(city)
+    place = np.where(
+        known,
+        _choose(rng, {k: t[0] for k, t in PLACE_AT.items()}, col["location_type"]),
+        _choose(rng, {k: t[1] for k, t in PLACE_AT.items()}, col["location_type"]),
+    )
+    v["place"] = _fill(place, {"city": np.where(known, city, ""), **v})
+    v["detected"] = _choose(rng, DETECTED, col["detection_method"])
+    v["concealed"] = _choose(rng, CONCEALED, col["concealment"])
+    route = {
+        "dep": _where(rng, col["departure_country"]),
+        "dest": _where(rng, col["destination_country"]),
+        "conveyed": _choose(rng, CONVEYED, col["conveyance"]),
+        "country": v["country"],
+    }
+    motion = _fill(np.array([MOTION[d] for d in col["direction"]], dtype=object), route)
+    motion = motion + np.where(
+        (col["direction"] == "Import") & (col["destination_country"] != home),
+        " bound for " + route["dest"],
+        "",
+    )
+    motion = motion + np.where(
+        (col["direction"] == "Export") & (col["departure_country"] != home),
+        " (the goods came from " + route["dep"] + ")",
+        "",
+    )
+    person = np.isin(col["concealment"], PERSON_CONCEALMENTS)
+    age = rng.integers(19, 66, n).astype(str)
+    who = np.where(
+        person,
+        "a " + age + "-year-old " + _demonym(col["departure_country"], col["direction"], home),
+        np.array(["a consignment", "a shipment"], dtype=object)[rng.integers(0, 2, n)],
+    )
+    v["carrier"] = who + " " + motion
+    v["qty"], v["goods"] = _quantities(rng, col), _goods(col)
+    v["value"] = _fill(
+        np.array(VALUES, dtype=object)[rng.integers(0, len(VALUES), n)],
+        {"v": _num(col["value_usd"].astype(float), 0)},
+    )
+    v["ecom"] = np.where(
+        col["ecommerce"].astype(bool), np.array(ONLINE, dtype=object)[rng.integers(0, 2, n)], ""
+    )
+    v["Qty"] = _capital(v["qty"])
+    text = _fill(np.array(REPORTS, dtype=object)[rng.integers(0, len(REPORTS), n)], v)
+    return pd.Series(text, index=df.index, name="report", dtype=object)
+
+
+def _fill(templates: np.ndarray, values: dict) -> np.ndarray:
+    """Each row's template filled with that row's values (one pass per distinct template)."""
+    out = np.empty(len(templates), dtype=object)
+    for t in pd.unique(templates):
+        rows = np.flatnonzero(templates == t)
+        text = np.full(len(rows), "", dtype=object)
+        for literal, name, _, _ in string.Formatter().parse(t):
+            text = text + literal
+            if name is not None:
+                val = values[name]
+                text = text + (val[rows] if isinstance(val, np.ndarray) else val)
+        out[rows] = text
+    return out
+
+
+def _choose(rng, table: dict, keys: np.ndarray) -> np.ndarray:
+    """For each row, one of the phrases ``table`` gives for its key, at random."""
+    u, out = rng.random(len(keys)), np.empty(len(keys), dtype=object)
+    for k in pd.unique(keys):
+        m = keys == k
+        options = np.array(table[k], dtype=object)
+        out[m] = options[(u[m] * len(options)).astype(int)]
+    return out
+
+
+def _per_value(values: np.ndarray, fn) -> np.ndarray:
+    """``fn`` applied once per distinct value and spread over the rows."""
+    values = pd.Series(values, dtype=object)
+    return values.map({v: fn(v) for v in values.unique()}).to_numpy(dtype=object)
+
+
+def _capital(text: np.ndarray) -> np.ndarray:
+    s = pd.Series(text, dtype="string")
+    return (s.str.slice(0, 1).str.upper() + s.str.slice(1)).to_numpy(dtype=object)
+
+
+def _country(codes: np.ndarray) -> np.ndarray:
+    return _per_value(codes, _country_name)
+
+
+def _country_name(code) -> str:
+    if code in NAMES:
+        return NAMES[code]
+    c = pycountry.countries.get(alpha_2=str(code))
+    return "an unknown country" if c is None else getattr(c, "common_name", None) or c.name
+
+
+def _where(rng, codes: np.ndarray) -> np.ndarray:
+    """A country by name, or by its main city and name, at random."""
+    names = _country(codes)
+    city = _per_value(codes, lambda c: PLACES.get(c, (None,))[0])
+    with_city = pd.notna(city) & (rng.random(len(codes)) < 0.5)
+    return np.where(with_city, city.astype(str) + " (" + names + ")", names)
+
+
+def _demonym(dep: np.ndarray, direction: np.ndarray, home: np.ndarray) -> np.ndarray:
+    """The courier's nationality: the country of departure for imports, else the reporting one."""
+    country = np.where((direction == "Import") & (dep != "XX"), dep, home)
+    return _per_value(country, lambda c: PLACES[c][1] + " national" if c in PLACES
+                      else "national of " + _country_name(c))  # fmt: skip
+
+
+def _dates(rng, dates: pd.Series) -> np.ndarray:
+    """Each date in one of several ways officers write them (day before month)."""
+    d = dates.dt
+    day = d.day.astype(str)
+    th = np.where(d.day.isin([1, 21, 31]), "st", np.where(d.day.isin([2, 22]), "nd",
+                  np.where(d.day.isin([3, 23]), "rd", "th")))  # fmt: skip
+    forms = [day + d.strftime(" %B %Y"), d.strftime("%A ") + day + d.strftime(" %B %Y"),
+             d.strftime("%d/%m/%Y"), d.strftime("%d.%m.%Y"), "the " + day + th + d.strftime(" of %B %Y"),
+             d.strftime("%Y-%m-%d")]  # fmt: skip
+    table = np.column_stack([np.asarray(f, dtype=object) for f in forms])
+    return table[np.arange(len(dates)), rng.integers(0, len(forms), len(dates))]
+
+
+def _quantities(rng, col: dict) -> np.ndarray:
+    """The quantity in its unit, in another unit or in words, whichever reads naturally."""
+    q, unit = col["quantity"].astype(float), col["unit"]
+    whole = (q == np.round(q)) & (q <= 20)
+    words = np.array(WORDS, dtype=object)[np.where(whole, q, 0).astype(int)]
+    options = {
+        "kg": [(True, _num(q) + " kg"), (True, _num(q) + " kilograms"), (q < 10, _num(q * 1000) + " grams"),
+               (q >= 1000, _num(q / 1000) + " tonnes"), (whole & (q > 1), words + " kilograms")],
+        "litres": [(True, _num(q) + " litres"), (q < 1, _num(q * 100) + " centilitres"), (whole & (q > 1), words + " litres")],
+        "pieces": [(True, _num(q) + " pieces"), (True, _num(q) + " items"), (whole & (q > 1), words + " items")],
+        "USD": [(True, "USD " + _num(q, 0)), (True, _num(q, 0) + " US dollars")],
+    }  # fmt: skip
+    out = _num(q) + " " + unit.astype(str)  # a unit CEN does not use stays as it is
+    for u, opts in options.items():
+        ok = np.column_stack([np.broadcast_to(c, q.shape) for c, _ in opts]) & (unit == u)[:, None]
+        pick = (ok * rng.random(ok.shape)).argmax(axis=1)
+        texts = np.column_stack([t for _, t in opts])
+        out[unit == u] = texts[np.arange(len(q)), pick][unit == u]
+    return out
+
+
+def _goods(col: dict) -> np.ndarray:
+    """What was seized, named as an officer would: the sub-commodity, in lower case."""
+    detail = col.get("commodity_detail", col["commodity"])
+    name = _per_value(
+        detail.astype(str),
+        lambda d: GOODS.get(d) or (d[:1].lower() + d[1:] if d[1:2].islower() else d),
+    )
+    return np.where(col["commodity"] == "Cash", "cash (" + name + " banknotes)", name)
+
+
+def _num(x: np.ndarray, decimals: int = 3) -> np.ndarray:
+    """Numbers with thousands separators and no trailing zeros: 2.4, 1,250, 39,525."""
+    return _per_value(np.asarray(x, dtype=float), lambda v: f"{v:,.{decimals}f}".rstrip("0").rstrip(".")
+                      if decimals else f"{v:,.0f}")  # fmt: skip

@@ -1,0 +1,141 @@
+"""In a real browser, the Voilà page of the CEN dashboard renders its charts and answers a click.
+
+Serves ``dashboards/cen-dashboard.ipynb`` with Voilà, opens it in Debian's chromium driven by
+Playwright, waits for every chart, saves a screenshot to ``docs/dashboard.png`` (shown in the
+README), then chooses a section and checks that the figures change. Chromium comes from apt
+(``apt-get install chromium``), never from ``playwright install``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from cenlab.dashboard import CHARTS, LISTS
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = "dashboards/cen-dashboard.ipynb"
+SCREENSHOT = ROOT / "docs" / "dashboard.png"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ERRORS = ("Traceback", "There was an error")
+# True once every chart image has loaded, or as soon as the notebook shows an error.
+CHARTS_DRAWN_OR_ERROR = """([n, errors]) =>
+    [...document.querySelectorAll('img.widget-image')]
+        .filter(img => img.complete && img.naturalWidth > 0).length >= n
+    || errors.some(e => document.body.innerText.includes(e))"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 30) -> None:
+    """Wait until the server accepts connections (asking for a page would start a kernel)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"voila exited with code {proc.returncode}:\n{proc.stdout.read()}")
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise RuntimeError(f"voila did not listen on port {port} within {timeout} s")
+
+
+@contextmanager
+def voila_server():
+    """A Voilà server for the dashboard notebook on a free port, stopped (kernel too) after."""
+    port = free_port()
+    cmd = [
+        str(Path(sys.executable).parent / "voila"),
+        NOTEBOOK,
+        "--no-browser",
+        f"--port={port}",
+        "--Voila.ip=127.0.0.1",
+        "--show_tracebacks=True",
+    ]
+    proc = subprocess.Popen(
+        cmd,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,  # its own process group, stopped as a whole
+    )
+    try:
+        wait_for_port(port, proc)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        for sig, wait in [(signal.SIGTERM, 10), (signal.SIGKILL, 5)]:
+            if proc.poll() is not None:
+                break
+            os.killpg(proc.pid, sig)
+            try:
+                proc.wait(timeout=wait)
+            except subprocess.TimeoutExpired:
+                pass
+        proc.stdout.close()
+
+
+def seizures_shown(page) -> tuple[int, int]:
+    """The numbers in "Showing X of Y seizures." on the page."""
+    text = page.get_by_text(re.compile(r"Showing [\d,]+ of [\d,]+ seizures")).inner_text()
+    shown, total = re.findall(r"[\d,]+", text)[:2]
+    return int(shown.replace(",", "")), int(total.replace(",", ""))
+
+
+def test_voila_page_renders_the_charts_and_answers_a_click():
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: install Debian's browser with `apt-get install chromium`"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with voila_server() as voila_url, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(voila_url, wait_until="domcontentloaded", timeout=30_000)
+            page.wait_for_function(CHARTS_DRAWN_OR_ERROR, arg=[len(CHARTS), ERRORS], timeout=45_000)
+            text = page.inner_text("body")
+            assert not any(e in text for e in ERRORS), f"the notebook failed:\n{text[-3000:]}"
+            assert page.locator("img.widget-image").count() == len(CHARTS)
+            shown, total = seizures_shown(page)
+            assert shown == total > 0
+            # Voilà scrolls inside #rendered_cells: make the window as tall as the dashboard
+            height = page.evaluate("document.getElementById('rendered_cells').scrollHeight")
+            page.set_viewport_size({"width": 1280, "height": height})
+            SCREENSHOT.parent.mkdir(exist_ok=True)
+            page.screenshot(path=str(SCREENSHOT))
+
+            lists = page.locator(".widget-select-multiple select")
+            section_list = lists.nth(list(LISTS).index("sections"))
+            section_list.select_option("Drugs")
+            page.wait_for_function(
+                """() => /Showing ([\\d,]+) of \\1 seizures/.test(document.body.innerText) === false""",
+                timeout=15_000,
+            )
+            shown, total_after = seizures_shown(page)
+            assert 0 < shown < total_after == total
+        finally:
+            browser.close()
+    assert SCREENSHOT.stat().st_size > 20_000

@@ -1,0 +1,285 @@
+"""The validator: each rule on a hand-made record with its exact message, scores worked out by
+hand, and the quality targets (recall per defect type, false positives on clean data)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cenlab.defects import false_positive_rate, inject_defects, recall
+from cenlab.generate import make_seizures
+from cenlab.quality import QualityReport, compare, rules_table, validate
+from cenlab.rules import DIMENSIONS, RULES
+
+AS_OF = "2026-06-30"
+# A correct seizure: 2.4 kg of cocaine at USD 35,000 a kg (the reference price), Namibia reporting.
+GOOD = {
+    "case_id": "C1", "seizure_id": "C1-1", "seizure_date": pd.Timestamp("2025-03-04"),
+    "reporting_country": "NA", "office": "NA-AIR-1", "location_type": "Airport",
+    "direction": "Import", "section": "Drugs", "commodity": "Cocaine",
+    "commodity_detail": "Cocaine", "hs_code": "2939.72", "quantity": 2.4, "unit": "kg",
+    "value_usd": 84_000.0, "detection_method": "Risk profiling", "concealment": "In baggage",
+    "conveyance": "Air", "departure_country": "BR", "destination_country": "NA", "ecommerce": False,
+}  # fmt: skip
+
+
+def records(*changes: dict) -> pd.DataFrame:
+    """One row per dict: the good record with those fields changed (ids numbered)."""
+    rows = [GOOD | {"case_id": f"C{i}", "seizure_id": f"C{i}-1"} | c for i, c in enumerate(changes)]
+    return pd.DataFrame(rows)
+
+
+def only_finding(df: pd.DataFrame, **kwargs) -> pd.Series:
+    """The single finding of ``validate(df)``; fails if there is not exactly one."""
+    found = validate(df, as_of=AS_OF, **kwargs).findings
+    assert len(found) == 1, found[["row", "rule", "message"]].to_string()
+    return found.iloc[0]
+
+
+def test_a_correct_record_has_no_findings_and_scores_100():
+    report = validate(records({}), as_of=AS_OF, cutoff="2025-12-31")
+    assert report.findings.empty
+    assert report.score == 100.0
+    assert not report.has_errors
+
+
+@pytest.mark.parametrize(
+    ("change", "rule", "field", "message"),
+    [
+        ({"unit": None}, "mandatory_missing", "unit",
+         "unit is empty. It is mandatory in CEN: fill it in."),
+        ({"concealment": " "}, "mandatory_missing", "concealment",
+         "concealment is empty. It is mandatory in CEN: fill it in (choose Unknown if it was not "
+         "recorded)."),
+        ({"reporting_country": None}, "country_missing", "reporting_country",
+         "reporting_country is empty. Enter the two-letter country code, or XX if the country is "
+         "not known (in a file, an empty code is often Namibia's NA read as 'missing')."),
+        ({"commodity": "Cocain"}, "code_list", "commodity",
+         "'Cocain' is not on the commodity code list: did you mean 'Cocaine'?"),
+        ({"commodity": "COKE"}, "code_list", "commodity",
+         "'COKE' is not on the commodity code list: did you mean 'Cocaine'?"),
+        ({"direction": "Inbound"}, "code_list", "direction",
+         "'Inbound' is not on the direction code list: choose a value from the list."),
+        ({"departure_country": "UK"}, "country_code", "departure_country",
+         "'UK' is not an ISO 3166-1 two-letter country code: did you mean GB (United Kingdom)?"),
+        ({"departure_country": "BRA"}, "country_code", "departure_country",
+         "'BRA' is not an ISO 3166-1 two-letter country code: BRA is a three-letter code; CEN uses "
+         "BR (Brazil)."),
+        ({"departure_country": "br"}, "country_code", "departure_country",
+         "'br' is not an ISO 3166-1 two-letter country code: write it in capitals, BR."),
+        ({"departure_country": "YU"}, "country_code", "departure_country",
+         "'YU' is not an ISO 3166-1 two-letter country code: it was the code of Yugoslavia; enter "
+         "the country's code today, or XX."),
+        ({"departure_country": "EU"}, "country_code", "departure_country",
+         "'EU' is not an ISO 3166-1 two-letter country code: it is not an ISO code; use XX if the "
+         "country is not known."),
+        ({"quantity": -2.4}, "quantity_positive", "quantity",
+         "quantity -2.4 must be above zero: a seizure always has something in it."),
+        ({"unit": "g"}, "unit_for_commodity", "unit",
+         "Cocaine is recorded in kg in CEN, not in g: convert the quantity to kg."),
+        ({"section": "Revenue"}, "section_commodity", "section",
+         "Cocaine belongs to the section 'Drugs', not 'Revenue'."),
+        ({"conveyance": "Vessel"}, "conveyance_location", "conveyance",
+         "conveyance Vessel does not fit location type Airport: check which of the two is wrong."),
+        ({"departure_country": "NA"}, "route_loop", "destination_country",
+         "departure and destination are both NA: smuggled goods go from one country to another. "
+         "Check both, and use XX for an end that is not known."),
+        ({"quantity": 2400.0}, "value_per_unit", "quantity",
+         "2400.0 kg worth USD 84,000 makes USD 35 per kg, 1,000 times lower than the usual USD "
+         "35,000 per kg for Cocaine. Check the quantity: a slipped decimal point, or a unit mix-up "
+         "such as grams entered as kg or cartons counted as pieces?"),
+        ({"seizure_date": pd.Timestamp("2035-03-04")}, "future_date", "seizure_date",
+         "seizure_date 2035-03-04 is in the future (the data is checked as of 2026-06-30): check "
+         "the year."),
+    ],
+)  # fmt: skip
+def test_each_mistake_gives_one_finding_with_a_plain_message(change, rule, field, message):
+    found = only_finding(records(change))
+    assert (found["rule"], found["field"], found["message"]) == (rule, field, message)
+    assert found["dimension"] == next(r.dimension for r in RULES if r.name == rule)
+
+
+def test_dates_written_another_way_are_flagged_with_how_they_read():
+    df = records({}, {}, {}, {}).astype({"seizure_date": object})
+    df["seizure_date"] = ["2025-03-04", "04/03/2025", "15 December 2025", "next Tuesday"]
+    found = validate(df, as_of=AS_OF).findings
+    assert list(found["rule"]) == ["date_format"] * 3
+    assert list(found["message"]) == [
+        "'04/03/2025' is not a date written as YYYY-MM-DD: is it 4 March 2025 or 3 April 2025? "
+        "Check, then write it as YYYY-MM-DD.",
+        "'15 December 2025' is not a date written as YYYY-MM-DD: it reads as 15 December 2025, so "
+        "write 2025-12-15.",
+        "'next Tuesday' is not a date written as YYYY-MM-DD: write it as YYYY-MM-DD, for example "
+        "2025-03-04.",
+    ]
+
+
+def test_a_quantity_that_is_not_a_number_is_named():
+    df = records({}, {}).astype({"quantity": object})
+    df.loc[1, "quantity"] = "2,5"
+    found = only_finding(df)
+    assert (found["rule"], found["row"], found["value"]) == ("quantity_number", 1, "2,5")
+
+
+def test_after_cutoff_is_only_checked_with_a_cutoff_and_future_dates_win():
+    df = records(
+        {"seizure_date": pd.Timestamp("2026-01-15")}, {"seizure_date": pd.Timestamp("2027-01-15")}
+    )
+    assert list(validate(df, as_of=AS_OF).findings["rule"]) == ["future_date"]
+    found = validate(df, as_of=AS_OF, cutoff="2025-12-31").findings
+    assert list(zip(found["row"], found["rule"])) == [(0, "after_cutoff"), (1, "future_date")]
+    assert found["message"].iloc[0] == (
+        "seizure_date 2026-01-15 is after the reporting cut-off 2025-12-31: the seizure belongs "
+        "to the next reporting period."
+    )
+
+
+def test_duplicates_point_at_the_first_copy():
+    df = records({"quantity": 2.5}, {"quantity": 3.0}, {}, {}, {"quantity": 3.0})
+    df.loc[3, ["case_id", "seizure_id"]] = ["C2", "C2-1"]  # row 2 entered twice
+    found = validate(df, as_of=AS_OF).findings  # row 4 is row 1 again under a new case
+    assert list(zip(found["row"], found["rule"])) == [
+        (3, "seizure_id_unique"),
+        (4, "duplicate_record"),
+    ]
+    assert found["message"].iloc[0].startswith("seizure_id C2-1 is also used on row 2:")
+    assert found["message"].iloc[1].startswith("This record repeats row 1 in every field")
+
+
+def test_rows_are_reported_by_index_label():
+    df = records({}, {"unit": "g"}).set_axis([10, 20])
+    assert only_finding(df)["row"] == 20
+
+
+def test_scores_are_the_share_of_records_without_findings():
+    df = records({}, {"unit": None}, {"unit": None, "conveyance": "Vessel"}, {"section": "Revenue"})
+    report = validate(df, as_of=AS_OF)
+    assert report.score == 25.0  # one record of four has nothing to fix
+    dims = report.scores.loc["dimension", "score"]
+    assert dims.to_dict() == {
+        "completeness": 50.0, "validity": 100.0, "consistency": 50.0,
+        "plausibility": 100.0, "uniqueness": 100.0, "timeliness": 100.0,
+    }  # fmt: skip
+    fields = report.scores.loc["field"]
+    assert fields.loc["unit", "score"] == 50.0 and fields.loc["unit", "errors"] == 2
+    assert fields.loc["section", "score"] == 75.0
+    assert (report.errors, report.warnings) == (4, 0)
+
+
+def test_report_renders_and_converts():
+    report = validate(records({}, {"unit": "g"}), as_of=AS_OF)
+    frame = report.to_frame()
+    assert list(frame.columns) == [
+        "row",
+        "field",
+        "rule",
+        "dimension",
+        "severity",
+        "value",
+        "message",
+    ]
+    assert report.summary().loc["unit_for_commodity", "findings"] == 1
+    html = report._repr_html_()
+    assert "score 50.0 out of 100" in html and "unit_for_commodity" in html
+    assert report.to_dict()["dimensions"]["consistency"] == 50.0
+    assert "row 1  unit  error: Cocaine is recorded in kg" in repr(report)
+    assert list(report.for_row(1)["rule"]) == ["unit_for_commodity"]
+
+
+def test_scores_before_and_after_fixing_compare_side_by_side():
+    df = records(
+        {},
+        {"unit": None, "quantity": 2.5},
+        {"unit": "g", "quantity": 2.6},
+        {"departure_country": "UK"},
+    )
+    before = validate(df, as_of=AS_OF)
+    fixed = df.assign(unit="kg", departure_country=df["departure_country"].replace({"UK": "GB"}))
+    table = compare(before, validate(fixed, as_of=AS_OF))
+    assert table.loc["overall"].to_dict() == {"before": 25.0, "after": 100.0, "change": 75.0}
+    assert table.loc["completeness"].to_dict() == {"before": 75.0, "after": 100.0, "change": 25.0}
+    assert list(table.index) == [*DIMENSIONS, "overall"]
+
+
+def test_rules_can_be_chosen_by_name_or_dimension():
+    df = records({"unit": None}, {"conveyance": "Vessel"})
+    assert list(validate(df, as_of=AS_OF, rules="completeness").findings["rule"]) == [
+        "mandatory_missing"
+    ]
+    assert list(validate(df, as_of=AS_OF, rules=["conveyance_location"]).findings["row"]) == [1]
+    with pytest.raises(ValueError, match=r"unknown rules \['spelling'\]; accepted: after_cutoff"):
+        validate(df, rules=["spelling"])
+
+
+def test_bad_input_is_named():
+    with pytest.raises(ValueError, match="lack the mandatory CEN columns seizure_date, unit"):
+        validate(records({}).drop(columns=["seizure_date", "unit"]))
+    with pytest.raises(ValueError, match="as_of must be a date like 2025-12-31, got 'soon'"):
+        validate(records({}), as_of="soon")
+
+
+def test_every_rule_is_listed_with_what_it_checks():
+    table = rules_table()
+    assert list(table.index) == [r.name for r in RULES]
+    assert set(table["dimension"]) == set(DIMENSIONS)
+    assert table["checks"].str.len().min() > 20
+
+
+def test_an_empty_frame_scores_100():
+    report = validate(records({}).iloc[:0], as_of=AS_OF)
+    assert isinstance(report, QualityReport) and report.score == 100.0 and report.findings.empty
+
+
+# --- quality targets -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_clean_generated_data_flags_at_most_one_percent_of_rows(seed):
+    df = make_seizures(100_000, seed=seed)
+    report = validate(df, as_of=AS_OF, cutoff="2025-12-31")
+    flagged = report.findings["row"].nunique() / len(df)
+    assert flagged <= 0.01, report.summary()
+    assert flagged < 0.0001  # in fact almost none: the generator makes coherent records
+
+
+@pytest.fixture(scope="module")
+def damaged():
+    clean = make_seizures(60_000, seed=11)
+    bad, key = inject_defects(clean, seed=5, cutoff="2025-12-31")
+    return bad, key, validate(bad, as_of=AS_OF, cutoff="2025-12-31")
+
+
+def test_recall_is_at_least_95_percent_for_every_defect_type(damaged):
+    _, key, report = damaged
+    table = recall(report, key)
+    assert (table["injected"] >= 50).all()  # enough of each type to measure
+    assert (table["recall"] >= 0.95).all(), table
+
+
+def test_undamaged_rows_of_damaged_data_are_rarely_flagged(damaged):
+    _, key, report = damaged
+    assert false_positive_rate(report, key) <= 0.01
+
+
+def test_the_validator_sees_the_same_on_typed_frames_and_files(damaged, tmp_path):
+    from cenlab.io import read_seizures
+
+    part = damaged[0].iloc[:20_000]
+    part.to_csv(tmp_path / "bad.csv", index=False)
+    typed = validate(part, as_of=AS_OF, cutoff="2025-12-31")
+    again = validate(read_seizures(tmp_path / "bad.csv"), as_of=AS_OF, cutoff="2025-12-31")
+    assert len(typed.findings) > 2000
+    pd.testing.assert_frame_equal(again.findings, typed.findings)
+
+
+def test_object_columns_give_the_same_findings_as_categoricals(damaged):
+    bad, _, report = damaged
+    sample = bad.iloc[:3000]
+    typed = validate(sample, as_of=AS_OF).findings
+    plain = validate(
+        sample.astype({c: object for c in sample.columns if c != "quantity"}), as_of=AS_OF
+    )
+    assert np.array_equal(
+        typed[["row", "rule"]].to_numpy(), plain.findings[["row", "rule"]].to_numpy()
+    )
