@@ -1,0 +1,256 @@
+"""cenlab course grade on a small cohort: the sandbox holds, a submission filed in another
+trainee's name is set aside, parallel scores equal serial ``nbgrader autograde``, and a second
+run changes nothing. The vetting and merging rules are checked without kernels too.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from cenlab import cohort, course, grading, sandbox
+
+COURSE = Path(__file__).resolve().parent.parent / "courses" / "seizure-analysis"
+ASSIGNMENT = "01-exploring-seizures"
+NOTEBOOK = "exploring-seizures"
+ALICE, BOB = "cenlab-alice", "cenlab-bob"  # trainees with accounts on this machine
+ORDINARY = ["perfect", "mistakes", "mistakes", "blank"]
+root_only = pytest.mark.skipif(os.geteuid() != 0, reason="grading drops privileges: needs root")
+
+
+def copy_course(tmp: Path) -> Path:
+    dest = tmp / COURSE.name
+    shutil.copytree(COURSE, dest, ignore=shutil.ignore_patterns(*course.BUILT, "reports"))
+    course.build(dest)
+    return dest
+
+
+def scores(course_dir: Path) -> dict[str, dict[str, float]]:
+    from nbgrader.api import Gradebook
+
+    out = {}
+    with Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}", COURSE.name) as gb:
+        for sub in gb.find_assignment(ASSIGNMENT).submissions:
+            out[sub.student.id] = {
+                g.name: (g.auto_score, g.manual_score, g.needs_manual_grade)
+                for nb in sub.notebooks
+                for g in nb.grades
+            }
+    return out
+
+
+def account(name: str) -> int:
+    if subprocess.run(["id", "-u", name], capture_output=True).returncode != 0:
+        subprocess.run(["useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", name])
+    return int(subprocess.run(["id", "-u", name], capture_output=True).stdout)
+
+
+def chown_tree(folder: Path, uid: int) -> None:
+    for path in [folder, *folder.rglob("*")]:
+        os.lchown(path, uid, -1)
+
+
+@pytest.fixture(scope="module")
+def cohort_run(tmp_path_factory):
+    """Ordinary trainees, one writing into the instructor's home and the gradebook, and bob
+    submitting from his own account; graded twice in parallel; then alice files a submission
+    in bob's name and the cohort is graded a third time."""
+    tmp = tmp_path_factory.mktemp("grading")
+    course_dir = copy_course(tmp)
+    kinds = cohort.simulate(course_dir, ASSIGNMENT, kinds=[*ORDINARY, "writes-outside"])
+    cohort.write_submission(course_dir, ASSIGNMENT, BOB, "perfect")
+    chown_tree(course_dir / "submitted" / BOB, account(BOB))
+    first = grading.grade(course_dir, ASSIGNMENT, jobs=2, progress=False)
+    after_first = scores(course_dir)
+    second = grading.grade(course_dir, ASSIGNMENT, jobs=2, progress=False)
+    after_second = scores(course_dir)
+    bob_nb = course_dir / "autograded" / BOB / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
+    bob_bytes = bob_nb.read_bytes()
+    cohort.write_submission(course_dir, ASSIGNMENT, BOB, "blank")  # alice's doing
+    chown_tree(course_dir / "submitted" / BOB, account(ALICE))
+    third = grading.grade(course_dir, ASSIGNMENT, jobs=2, progress=False, students=[BOB])
+    return dict(
+        course=course_dir,
+        kinds=kinds,
+        runs=(first, second, third),
+        scores=(after_first, after_second, scores(course_dir)),
+        bob=(bob_bytes, bob_nb.read_bytes()),
+    )
+
+
+@root_only
+def test_a_cell_writing_into_the_instructors_home_or_the_gradebook_fails(cohort_run):
+    course_dir = cohort_run["course"]
+    student = next(s for s, k in cohort_run["kinds"].items() if k == "writes-outside")
+    got = cohort_run["runs"][0].outcomes[student]
+    assert got.status == "blocked"
+    assert "reached outside its folder" in got.message
+    assert not (Path.home() / "cenlab-was-here.txt").exists()
+    assert b"a trainee was here" not in (course_dir / "gradebook.db").read_bytes()
+    perfect = next(s for s, k in cohort_run["kinds"].items() if k == "perfect")
+    assert cohort_run["runs"][0].outcomes[perfect].score == 15.0
+    assert got.score == 13.0  # only the answer holding the hostile code lost its points
+
+
+@root_only
+def test_a_submission_filed_in_another_trainees_name_is_set_aside(cohort_run):
+    first, _, third = cohort_run["runs"]
+    assert first.outcomes[BOB].status == "graded" and first.outcomes[BOB].score == 15.0
+    got = third.outcomes[BOB]
+    assert got.status == "set-aside"
+    assert f"filed under {BOB} but its files belong to {ALICE}" in got.message
+    assert "earlier work is untouched" in got.message
+    assert cohort_run["scores"][2] == cohort_run["scores"][1]  # bob's grades kept
+    before, after = cohort_run["bob"]
+    assert before == after  # bob's autograded notebook kept
+
+
+@root_only
+def test_a_second_grade_run_changes_nothing(cohort_run):
+    first, second, _ = cohort_run["runs"]
+    assert cohort_run["scores"][0] == cohort_run["scores"][1]
+    assert {s: o.status for s, o in first.outcomes.items()} == {
+        s: o.status for s, o in second.outcomes.items()
+    }
+
+
+@root_only
+def test_parallel_scores_equal_serial_nbgrader_autograde(cohort_run, tmp_path):
+    """The ordinary trainees' submissions, graded by `nbgrader autograde` in a fresh copy."""
+    course_dir = copy_course(tmp_path)
+    students = [s for s, k in cohort_run["kinds"].items() if k in ORDINARY]
+    for s in students:
+        src = cohort_run["course"] / "submitted" / s
+        shutil.copytree(src, course_dir / "submitted" / s)
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    cmd = [Path(sys.executable).parent / "nbgrader", "autograde", ASSIGNMENT, "--force"]
+    done = subprocess.run(cmd, cwd=course_dir, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    serial = scores(course_dir)
+    parallel = cohort_run["scores"][0]
+    assert {s: serial[s] for s in students} == {s: parallel[s] for s in students}
+
+
+def test_grade_refuses_without_root_unless_told_to_run_as_the_instructor(tmp_path, monkeypatch):
+    (tmp_path / "nbgrader_config.py").write_text("c = get_config()\n")
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
+    with pytest.raises(ValueError, match="needs root: run it with sudo, or pass --unsafe"):
+        grading.grade(tmp_path, ASSIGNMENT)
+
+
+def test_unknown_grader_settings_are_named(tmp_path):
+    (tmp_path / "nbgrader_config.py").write_text("c = get_config()\nc.CenlabGrader.tmeout = 3\n")
+    with pytest.raises(ValueError, match=r"unknown CenlabGrader settings \['tmeout'\]"):
+        grading.grading_settings(course.load_config(tmp_path))
+
+
+def test_limits_come_from_the_course_config():
+    got = grading.grading_settings(course.load_config(COURSE))
+    assert got["cell_timeout"] == 60 and got["max_output_bytes"] == 1_000_000
+
+
+# --- vetting without kernels ------------------------------------------------------------------
+
+
+def release_notebook():
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    def meta(gid, **kw):
+        base = {"grade": False, "solution": False, "locked": False, "schema_version": 3}
+        return {"nbgrader": {**base, "grade_id": gid, **kw}}
+
+    from nbgrader.utils import compute_checksum
+
+    cells = [
+        new_code_cell("x = None", metadata=meta("q1", solution=True)),
+        new_code_cell("assert x == 1, 'x'", metadata=meta("q1-tests", grade=True, locked=True)),
+        new_code_cell("y = None", metadata=meta("q2", solution=True)),
+        new_code_cell("assert y == 2, 'y'", metadata=meta("q2-tests", grade=True, locked=True)),
+    ]
+    for c in cells:
+        c.metadata.nbgrader["points"] = 1
+        c.metadata.nbgrader["checksum"] = compute_checksum(c)
+    return new_notebook(cells=cells)
+
+
+def test_a_deleted_test_cell_is_put_back_in_its_place():
+    release = release_notebook()
+    nb = nbformat.from_dict(release)
+    del nb.cells[1]
+    o = grading.Outcome("t")
+    assert grading.restore_locked_cells(nb, release, o)
+    assert [c.metadata.nbgrader.grade_id for c in nb.cells] == ["q1", "q1-tests", "q2", "q2-tests"]
+    assert o.status == "restored" and "q1-tests was deleted and was put back" in o.message
+
+
+def test_an_edited_or_unlocked_test_cell_is_replaced_by_the_original():
+    release = release_notebook()
+    nb = nbformat.from_dict(release)
+    nb.cells[1].source = "pass"
+    nb.cells[3].metadata.nbgrader.update(points=100, locked=False)
+    nb.cells[0].source = "x = 1"  # an answer: not touched
+    o = grading.Outcome("t")
+    assert grading.restore_locked_cells(nb, release, o)
+    assert nb.cells[1].source == release.cells[1].source
+    assert nb.cells[3].metadata.nbgrader.points == 1 and nb.cells[0].source == "x = 1"
+    assert o.message.count("was changed; the original was used") == 2
+
+
+def test_vet_sets_aside_links_and_foreign_files_and_reads_nothing_it_cannot(tmp_path):
+    release = release_notebook()
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    nbformat.write(release, str(sub / "nb.ipynb"))
+    (sub / "secret").symlink_to("/etc/hostname")
+    got = grading.vet(sub, tmp_path / "dest", "t", {"nb": release}, {})
+    assert got.notebooks == ["nb"] and not (tmp_path / "dest" / "secret").exists()
+    assert "ignored secret: links and special files are not graded" in got.outcome.message
+    (sub / "nb.ipynb").write_text('{"cells": [')
+    got = grading.vet(sub, tmp_path / "dest2", "t", {"nb": release}, {})
+    assert got.outcome.status == "unreadable" and got.notebooks == []
+
+
+@root_only
+def test_foreign_files_name_their_owner(tmp_path):
+    uid = account(ALICE)
+    (tmp_path / "nb.ipynb").write_text("{}")
+    assert grading.foreign_files(tmp_path, BOB) == []
+    os.lchown(tmp_path / "nb.ipynb", uid, -1)
+    assert grading.foreign_files(tmp_path, BOB) == [("nb.ipynb", ALICE)]
+    assert grading.foreign_files(tmp_path, ALICE) == []  # her own files
+
+
+@root_only
+def test_the_sandbox_hides_the_instructors_files_and_drops_root(tmp_path):
+    acc = sandbox.ensure_accounts(1)[0]
+    work = tmp_path / "work"
+    work.mkdir()
+    os.chown(work, acc.uid, acc.gid)
+    secret = tmp_path / "course"
+    secret.mkdir()
+    (secret / "gradebook.db").write_text("grades")
+    prefix = sandbox.write_spec(
+        tmp_path / "spec.json",
+        account=acc,
+        workdir=work,
+        hide=[str(secret), str(Path.home())],
+        quiet=False,
+    )
+    probe = str(secret / "gradebook.db")
+    code = (
+        "import json, os; print(json.dumps([os.getuid(), os.getgroups(), "
+        f"os.path.exists({probe!r}), os.environ.get('JUPYTERHUB_API_TOKEN')]))"
+    )
+    env = {**os.environ, "JUPYTERHUB_API_TOKEN": "secret-token"}
+    done = subprocess.run(
+        [*prefix, sys.executable, "-c", code], capture_output=True, text=True, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [acc.uid, [], False, None]
