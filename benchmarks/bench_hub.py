@@ -1,45 +1,98 @@
-"""Workshop hub under a cohort's login rush: 20 trainees log in and start their servers at once.
+"""Workshop hub under a cohort's login rush: N trainees (20) log in and start their servers at once.
 
-Prints the median and worst spawn time (login to ready), the CPU seconds per spawn (the trainee's
-server, plus the hub's and proxy's share), and the memory of an idle trainee (server + a kernel
-that imported pandas), next to the same figures for a stock single-user JupyterLab server started
-from the same environment with every installed extension on.
+One hub, two waves, measured the same way in the same run:
 
-Targets: all 20 ready within 60 s; at most half the stock CPU per spawn; an idle trainee at
-220 MB or less. Run as root (it creates and removes system users): python benchmarks/bench_hub.py
+- cenlab: trainees as the workshop hub serves them (hub/jupyterhub_config.py, the trainee
+  configuration written by hub/roster.py);
+- stock: the same number of users spawned by the same hub as a default deployment would do it:
+  JupyterHub's LocalProcessSpawner running `jupyterhub-singleuser` from the same environment with
+  every installed server extension on (jupyter-lsp, terminals, nbgrader, Voila, notebook) and
+  the default kernel, no cenlab configuration and no environment tweaks.
+
+For each wave it prints the median and worst spawn time (start request to JupyterLab served),
+the CPU seconds per spawn (the user's server processes, plus the hub's and proxy's share) and
+the memory of an idle trainee: the server plus one kernel that imported pandas, taken with every
+trainee of the wave in that state. Memory is given as RSS (each process's resident pages, shared
+libraries counted in full in every process) and PSS (shared pages divided among the processes that
+share them, so summing PSS over all trainees gives the memory they really take together).
+
+Targets: all 20 ready within 60 s; at most half the stock CPU per spawn; an idle trainee at 220 MB
+or less (PSS). Run as root (it creates and removes system users):
+
+    python benchmarks/bench_hub.py            # CENLAB_BENCH_TRAINEES=20
 """
 
 from __future__ import annotations
 
 import os
-import pwd
 import secrets
+import shutil
 import statistics
-import subprocess
 import sys
+import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import psutil
-import requests
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
-import test_hub as th  # noqa: E402  (the test's hub fixture pieces: roster, course, clients)
+import test_hub as th  # noqa: E402  (the test's hub pieces: roster, course, clients)
 
 N = int(os.environ.get("CENLAB_BENCH_TRAINEES", "20"))
-TAG = secrets.token_hex(2)
-PREFIX = f"cltest-{TAG}-"
+PREFIX = f"cltest-{secrets.token_hex(2)}-"
+STOCK = f"{PREFIX}s"  # user names of the stock wave start with this
 PANDAS = "import pandas as pd\nprint(pd.__version__)"
+SETTLE = 3.0  # seconds after the last server is ready, for start-up work that runs after it
+
+# The hub of the benchmark: cenlab's configuration, with users named STOCK* spawned the default
+# way (plain LocalProcessSpawner: no role configuration, no control groups, no environment tweaks).
+BENCH_CONFIG = """\
+c = get_config()  # noqa: F821
+load_subconfig({config!r})  # noqa: F821
+from jupyterhub.spawner import LocalProcessSpawner
+from cenlab_hub.spawner import CenlabSpawner
+
+TWEAKS = {{k for k in c.Spawner.environment if k != "PATH"}}
 
 
-def _user_procs(user: str):
-    out = []
-    for p in psutil.process_iter(["username"]):
-        if p.info["username"] == user:
-            out.append(p)
-    return out
+class BenchSpawner(CenlabSpawner):
+    def _stock(self):
+        return self.user.name.startswith({stock!r})
+
+    async def start(self):
+        if self._stock():
+            return await LocalProcessSpawner.start(self)
+        return await super().start()
+
+    def get_env(self):
+        if not self._stock():
+            return super().get_env()
+        env = LocalProcessSpawner.get_env(self)
+        for key in TWEAKS:
+            env.pop(key, None)
+        return env
+
+
+c.JupyterHub.spawner_class = BenchSpawner
+"""
+
+
+def _load() -> str:
+    return "/".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def _user_procs(user: str) -> list[psutil.Process]:
+    return [p for p in psutil.process_iter(["username"]) if p.info["username"] == user]
+
+
+def _is_kernel(p: psutil.Process) -> bool:
+    try:
+        return "ipykernel" in " ".join(p.cmdline())
+    except psutil.NoSuchProcess:
+        return False
 
 
 def _cpu(procs) -> float:
@@ -53,104 +106,128 @@ def _cpu(procs) -> float:
     return total
 
 
-def _rss_mb(procs) -> float:
-    total = 0
+def _mem(procs) -> dict[str, float]:
+    """RSS, PSS and USS in MB, summed over ``procs``."""
+    out = {"rss": 0.0, "pss": 0.0, "uss": 0.0}
     for p in procs:
         try:
-            total += p.memory_info().rss
+            m = p.memory_full_info()
         except psutil.NoSuchProcess:
-            pass
-    return total / 2**20
+            continue
+        for k in out:
+            out[k] += getattr(m, k) / 2**20
+    return out
 
 
 class _Rig:
-    """The test's hub with an instructor and N trainees; always cleans up."""
+    """The test's hub with an instructor, N cenlab and N stock trainees; always cleans up."""
 
     def __enter__(self):
         self.finalizers = []
-        self.trainees = [f"{PREFIX}t{i:02d}" for i in range(N)]
+        self.cenlab = [f"{PREFIX}t{i:02d}" for i in range(N)]
+        self.stock = [f"{STOCK}{i:02d}" for i in range(N)]
+        self.warm = [f"{PREFIX}tw", f"{STOCK}w"]  # one spawn of each kind to warm the disk cache
         rows = [(f"{PREFIX}ins", "Ana Martin", "instructor")]
-        rows += [(u, f"Trainee {u[-2:]}", "trainee") for u in self.trainees]
+        rows += [(u, f"Trainee {u[-2:]}", "trainee") for u in self.cenlab + self.stock + self.warm]
+        tmp = Path(tempfile.mkdtemp(prefix="cltest-bench-"))
+        self.finalizers.append(lambda: shutil.rmtree(tmp, ignore_errors=True))
+        config = tmp / "bench_config.py"
+        config.write_text(
+            BENCH_CONFIG.format(config=str(th.HUB / "jupyterhub_config.py"), stock=STOCK)
+        )
         try:
-            self.hub = th.start_hub(self.finalizers.append, rows, grader_prefix=f"{PREFIX}g-")
+            self.hub = th.start_hub(
+                self.finalizers.append, rows, grader_prefix=f"{PREFIX}g-", config=config
+            )
         except BaseException:
             self.__exit__()
             raise
+        self.clients = {u: self.hub.login(u) for u in self.cenlab + self.stock + self.warm}
         return self
 
     def __exit__(self, *exc):
         for fn in reversed(self.finalizers):
             fn()
 
+    def stop(self, users) -> None:
+        for u in users:
+            self.clients[u].hub_api("DELETE", f"/users/{u}/server")
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and any(_user_procs(u) for u in users):
+            time.sleep(0.5)
 
-def stock_reference(user: str, runs: int = 3) -> dict:
-    """A stock JupyterLab server (`jupyter lab`, every installed extension on) as ``user``."""
-    jupyter = th.PREFIX / "venv" / "bin" / "jupyter"
-    cpus, rss_server, rss_kernel = [], [], []
-    for _ in range(runs):
-        port, token = th._free_port(), secrets.token_hex(16)
-        home = Path(os.path.expanduser(f"~{user}"))
-        proc = subprocess.Popen(
-            [
-                str(jupyter),
-                "lab",
-                "--no-browser",
-                f"--port={port}",
-                f"--IdentityProvider.token={token}",
-                f"--ServerApp.root_dir={home}",
-            ],
-            env={"PATH": f"{jupyter.parent}:/usr/bin:/bin", "HOME": str(home)},
-            user=pwd.getpwnam(user).pw_uid,
-            group=pwd.getpwnam(user).pw_gid,
-            extra_groups=[],
-            cwd=home,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+
+def wave(rig: _Rig, users: list[str]) -> dict:
+    """Start ``users``' servers at once; then a pandas kernel in each; measure."""
+    hub_proc = psutil.Process(rig.hub.proc.pid)
+    proxy_pid = rig.hub.state / "hub" / "jupyterhub-proxy.pid"
+    proxies = [psutil.Process(int(proxy_pid.read_text()))] if proxy_pid.exists() else []
+    hub_cpu0 = _cpu([hub_proc, *proxies])
+    load = _load()
+    times: dict[str, float] = {}
+    errors: list[BaseException] = []
+    t0 = time.monotonic()
+
+    def spawn(user):
         try:
-            url, headers = f"http://127.0.0.1:{port}", {"Authorization": f"token {token}"}
-            while True:
-                try:
-                    if requests.get(f"{url}/api/status", headers=headers, timeout=2).ok:
-                        break
-                except requests.ConnectionError:
-                    time.sleep(0.1)
-            time.sleep(1.0)  # let start-up work that runs after the first answer finish
-            server = psutil.Process(proc.pid)
-            procs = [server, *server.children(recursive=True)]
-            cpus.append(_cpu(procs))
-            rss_server.append(_rss_mb(procs))
-            kernel = requests.post(f"{url}/api/kernels", headers=headers, json={"name": "python3"})
-            kid = kernel.json()["id"]
-            _run_code_token(url, token, kid, PANDAS)
-            time.sleep(1.0)
-            kernels = [
-                c for c in server.children(recursive=True) if "ipykernel" in " ".join(c.cmdline())
-            ]
-            rss_kernel.append(_rss_mb(kernels))
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-    return {
-        "cpu": statistics.median(cpus),
-        "server_mb": statistics.median(rss_server),
-        "kernel_mb": statistics.median(rss_kernel),
+            start = time.monotonic()
+            rig.clients[user].start_server()
+            times[user] = time.monotonic() - start
+        except BaseException as err:  # reported after the wave
+            errors.append(err)
+
+    threads = [threading.Thread(target=spawn, args=(u,)) for u in users]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
+    all_ready = time.monotonic() - t0
+    time.sleep(SETTLE)
+    server_cpu = [_cpu(_user_procs(u)) for u in users]
+    hub_share = (_cpu([hub_proc, *proxies]) - hub_cpu0) / len(users)
+    idle_server = [_mem(_user_procs(u)) for u in users]
+
+    def pandas_kernel(user):
+        c = rig.clients[user]
+        kid = c.server("POST", "/api/kernels", json={"name": "python3"}).json()["id"]
+        _run_code(c, kid, PANDAS)
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(pandas_kernel, users))
+    time.sleep(SETTLE)
+    servers, kernels = [], []
+    for u in users:
+        procs = _user_procs(u)
+        servers.append(_mem([p for p in procs if not _is_kernel(p)]))
+        kernels.append(_mem([p for p in procs if _is_kernel(p)]))
+    out = {
+        "load": load,
+        "all_ready": all_ready,
+        "median": statistics.median(times.values()),
+        "worst": max(times.values()),
+        "server_cpu": statistics.median(server_cpu),
+        "hub_cpu": hub_share,
+        "idle_server_rss": statistics.median(m["rss"] for m in idle_server),
     }
+    for k in ("rss", "pss", "uss"):
+        out[f"server_{k}"] = statistics.median(m[k] for m in servers)
+        out[f"kernel_{k}"] = statistics.median(m[k] for m in kernels)
+    return out
 
 
-def _run_code_token(url: str, token: str, kernel: str, code: str) -> None:
+def _run_code(client, kernel: str, code: str) -> None:
     import json
     import uuid
 
     import websocket
 
+    url = (
+        client.hub.url.replace("http", "ws") + f"/user/{client.user}/api/kernels/{kernel}/channels"
+    )
     ws = websocket.create_connection(
-        url.replace("http", "ws") + f"/api/kernels/{kernel}/channels",
-        header=[f"Authorization: token {token}"],
-        timeout=60,
+        url, header=[f"Authorization: token {client.token}"], timeout=120
     )
     msg_id = uuid.uuid4().hex
     ws.send(
@@ -158,7 +235,7 @@ def _run_code_token(url: str, token: str, kernel: str, code: str) -> None:
             {
                 "header": {
                     "msg_id": msg_id,
-                    "username": "bench",
+                    "username": client.user,
                     "session": uuid.uuid4().hex,
                     "msg_type": "execute_request",
                     "version": "5.3",
@@ -170,80 +247,87 @@ def _run_code_token(url: str, token: str, kernel: str, code: str) -> None:
             }
         )
     )
-    while True:
-        msg = json.loads(ws.recv())
-        if (
-            msg.get("parent_header", {}).get("msg_id") == msg_id
-            and msg["msg_type"] == "status"
-            and msg["content"]["execution_state"] == "idle"
-        ):
-            break
-    ws.close()
+    try:
+        while True:
+            msg = json.loads(ws.recv())
+            if (
+                msg.get("parent_header", {}).get("msg_id") == msg_id
+                and msg["msg_type"] == "status"
+                and msg["content"]["execution_state"] == "idle"
+            ):
+                return
+    finally:
+        ws.close()
+
+
+def assignment_list_cost(rig: _Rig, users: list[str]) -> float:
+    """Median extra server memory (RSS, MB) once a trainee has opened the Assignment List."""
+    before = [_mem([p for p in _user_procs(u) if not _is_kernel(p)])["rss"] for u in users]
+    for u in users:
+        rig.clients[u].server("GET", "/assignments", params={"course_id": th.COURSE})
+    time.sleep(1)
+    after = [_mem([p for p in _user_procs(u) if not _is_kernel(p)])["rss"] for u in users]
+    return statistics.median(a - b for a, b in zip(after, before))
+
+
+def report(load_before: str, load_after: str, ours: dict, stock: dict, extra_list: float) -> None:
+    def row(label, key, fmt):
+        print(f"  {label:<34}{fmt.format(ours[key]):>12}{fmt.format(stock[key]):>12}")
+
+    def total(d, k):
+        return d[f"server_{k}"] + d[f"kernel_{k}"]
+
+    print(f"hub: {N} trainees log in and start at once, {os.cpu_count()} cores")
+    print(f"  load average (1/5/15 min) before {load_before}, after {load_after}")
+    print(f"  {'':<34}{'cenlab':>12}{'stock':>12}")
+    print(f"  {'load average as the wave began':<34}{ours['load'][:4]:>12}{stock['load'][:4]:>12}")
+    row("all ready after (s)", "all_ready", "{:.1f}")
+    row("spawn time median (s)", "median", "{:.1f}")
+    row("spawn time worst (s)", "worst", "{:.1f}")
+    row("CPU per spawn: server (s)", "server_cpu", "{:.2f}")
+    row("CPU per spawn: hub and proxy (s)", "hub_cpu", "{:.2f}")
+    for k in ("rss", "pss", "uss"):
+        row(f"idle trainee server {k.upper()} (MB)", f"server_{k}", "{:.0f}")
+        row(f"idle trainee kernel+pandas {k.upper()} (MB)", f"kernel_{k}", "{:.0f}")
+    for k in ("rss", "pss"):
+        print(
+            f"  {f'idle trainee total {k.upper()} (MB)':<34}{total(ours, k):>12.0f}{total(stock, k):>12.0f}"
+        )
+    print(f"  cenlab server after opening the Assignment List: +{extra_list:.0f} MB RSS")
+    cpu = (ours["server_cpu"] + ours["hub_cpu"]) / (stock["server_cpu"] + stock["hub_cpu"])
+    print("targets:")
+    print(f"  all {N} ready within 60 s:        {ours['all_ready']:.1f} s")
+    print(
+        f"  CPU per spawn <= 0.5x stock:     server {ours['server_cpu'] / stock['server_cpu']:.2f}x,"
+        f" server + hub and proxy {cpu:.2f}x"
+    )
+    print(
+        f"  idle trainee <= 220 MB (PSS):    {total(ours, 'pss'):.0f} MB PSS"
+        f" ({total(ours, 'rss'):.0f} MB RSS); stock {total(stock, 'pss'):.0f} MB PSS"
+    )
 
 
 def main() -> int:
     if os.geteuid() != 0:
         print("run as root: the benchmark creates system users")
         return 2
+    load_before = _load()
     with _Rig() as rig:
-        hub = rig.hub
-        hub_proc = psutil.Process(hub.proc.pid)
-        proxy_pid = hub.state / "hub" / "jupyterhub-proxy.pid"
-        proxies = [psutil.Process(int(proxy_pid.read_text()))] if proxy_pid.exists() else []
-        hub_cpu0 = _cpu([hub_proc, *proxies])
-        clients = {u: hub.login(u) for u in rig.trainees}
-        times: dict[str, float] = {}
-        t0 = time.monotonic()
-
-        def spawn(user):
-            start = time.monotonic()
-            clients[user].start_server()
-            times[user] = time.monotonic() - start
-
-        threads = [threading.Thread(target=spawn, args=(u,)) for u in rig.trainees]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        all_ready = time.monotonic() - t0
-        time.sleep(2)
-        per_server = [_cpu(_user_procs(u)) for u in rig.trainees]
-        hub_share = (_cpu([hub_proc, *proxies]) - hub_cpu0) / N
-        idle_server = [_rss_mb(_user_procs(u)) for u in rig.trainees[:3]]
-        kernels = []
-        for u in rig.trainees[:3]:
-            c = clients[u]
-            kid = c.server("POST", "/api/kernels", json={"name": "python3"}).json()["id"]
-            _run_code_token(f"{hub.url}/user/{u}", c.token, kid, PANDAS)
-        time.sleep(2)
-        for u in rig.trainees[:3]:
-            procs = _user_procs(u)
-            kernels.append(_rss_mb([p for p in procs if "ipykernel" in " ".join(p.cmdline())]))
-        stock = stock_reference(rig.trainees[-1])
-
-    spawn_cpu = statistics.median(per_server)
-    idle = statistics.median(idle_server)
-    kernel = statistics.median(kernels)
-    print(f"hub: {N} trainees log in and start at once on {os.cpu_count()} cores")
-    print(f"  all ready after           {all_ready:6.1f} s   (target <= 60 s)")
-    print(
-        f"  spawn time median / worst {statistics.median(times.values()):6.1f} s / {max(times.values()):.1f} s"
-    )
-    print(f"  CPU per spawn: server     {spawn_cpu:6.2f} s   + hub and proxy {hub_share:.2f} s")
-    print(
-        f"  idle trainee: server      {idle:6.0f} MB  + kernel with pandas {kernel:.0f} MB"
-        f" = {idle + kernel:.0f} MB (target <= 220 MB)"
-    )
-    print("stock single-user JupyterLab (same environment, every extension on):")
-    print(f"  CPU per spawn             {stock['cpu']:6.2f} s")
-    print(
-        f"  idle: server              {stock['server_mb']:6.0f} MB  + kernel with pandas "
-        f"{stock['kernel_mb']:.0f} MB = {stock['server_mb'] + stock['kernel_mb']:.0f} MB"
-    )
-    print(
-        f"ratio: CPU per spawn {spawn_cpu / stock['cpu']:.2f}x stock (target <= 0.5), "
-        f"idle memory {(idle + kernel) / (stock['server_mb'] + stock['kernel_mb']):.2f}x stock"
-    )
+        for u in rig.warm:
+            rig.clients[u].start_server()
+        rig.stop(rig.warm)
+        # CENLAB_BENCH_STOCK_FIRST=1 swaps the waves, to see whether their order matters.
+        if os.environ.get("CENLAB_BENCH_STOCK_FIRST"):
+            stock = wave(rig, rig.stock)
+            rig.stop(rig.stock)
+        ours = wave(rig, rig.cenlab)
+        extra_list = assignment_list_cost(rig, rig.cenlab[:3])
+        rig.stop(rig.cenlab)
+        if not os.environ.get("CENLAB_BENCH_STOCK_FIRST"):
+            stock = wave(rig, rig.stock)
+            rig.stop(rig.stock)
+        load_after = _load()
+    report(load_before, load_after, ours, stock, extra_list)
     return 0
 
 

@@ -111,6 +111,16 @@ def build(prefix: Path, python: str, wheelhouse: Path | None = None, quiet: bool
     else:
         _run([*pip, REPO, HUB])
         _run([venv / "bin" / "python", "-m", "pip", "uninstall", "--yes", "--quiet", *TRIM])
+    # Byte-compile everything now, as root: a trainee's server cannot write __pycache__ into the
+    # environment and would compile any module without one at every start. (pip compiles what
+    # it installs; this also covers installs made with --no-compile.) Files written for other
+    # Python versions fail to compile and are only skipped, hence no check.
+    print("+ compileall", flush=True)
+    subprocess.run(
+        [venv / "bin" / "python", "-m", "compileall", "-q", "-j", "0", venv / "lib"],
+        check=False,
+        capture_output=True,
+    )
     for root, dirs, files in os.walk(venv):
         for name in dirs + files:
             p = os.path.join(root, name)

@@ -142,14 +142,7 @@ class Client:
     def start_server(self, timeout: float = 180) -> None:
         r = self.hub_api("POST", f"/users/{self.user}/server")
         assert r.status_code in (201, 202, 400), r.text
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            model = self.hub_api("GET", "/user").json()
-            if model.get("servers", {}).get("", {}).get("ready"):
-                break
-            time.sleep(0.5)
-        else:
-            raise AssertionError(f"{self.user}'s server did not start\n{self.hub.tail()}")
+        self.wait_until_ready(timeout)
         r = self.hub_api(
             "POST", f"/users/{self.user}/tokens", json={"note": "test", "expires_in": 3600}
         )
@@ -157,6 +150,28 @@ class Client:
         self.token = r.json()["token"]
         # Open the server once in the browser way, so its own cookies and XSRF token are set.
         assert self.s.get(f"{self.hub.url}/user/{self.user}/lab").status_code == 200
+
+    def wait_until_ready(self, timeout: float = 180) -> None:
+        """Follow the hub's progress stream of the spawn (one long request, as JupyterHub's own
+        spawn page does) rather than polling the user model."""
+        url = f"{self.hub.url}/hub/api/users/{self.user}/server/progress"
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.s.get(url, stream=True, timeout=30) as r:
+                assert r.status_code == 200, r.text
+                for line in r.iter_lines():
+                    if not line.startswith(b"data:"):
+                        continue  # keep-alive
+                    event = json.loads(line[len(b"data:") :])
+                    if event.get("ready"):
+                        return
+                    if event.get("failed"):
+                        raise AssertionError(
+                            f"{self.user}'s server did not start: {event.get('message')}\n"
+                            f"{self.hub.tail()}"
+                        )
+            time.sleep(0.5)  # the stream ended early (no spawn pending yet): follow it again
+        raise AssertionError(f"{self.user}'s server did not start\n{self.hub.tail()}")
 
     def server(self, method: str, path: str, **kw) -> requests.Response:
         """The user's own Jupyter server, with the user's API token."""
@@ -244,9 +259,12 @@ def _stop(proc: subprocess.Popen) -> None:
             proc.wait(timeout=10)
 
 
-def start_hub(addfinalizer, roster_rows, grader_prefix: str = f"{P}g-") -> Hub:
+def start_hub(
+    addfinalizer, roster_rows, grader_prefix: str = f"{P}g-", config: Path | None = None
+) -> Hub:
     """Build the environment, apply a roster of (user, full name, role) rows for COURSE, start
-    the hub; ``addfinalizer`` receives the clean-up, which removes everything made here."""
+    the hub (with ``config``, hub/jupyterhub_config.py by default); ``addfinalizer`` receives
+    the clean-up, which removes everything made here."""
     _need(os.geteuid() == 0, "the hub tests must run as root: they create system users")
     _need(shutil.which("useradd") is not None, "useradd is missing (Debian package passwd)")
     _need(shutil.which("node") is not None, "node is missing: install Node.js 20 or newer")
@@ -314,7 +332,11 @@ def start_hub(addfinalizer, roster_rows, grader_prefix: str = f"{P}g-") -> Hub:
     with open(log, "wb") as fh:
         procs.append(
             subprocess.Popen(
-                [PREFIX / "venv" / "bin" / "jupyterhub", "-f", HUB / "jupyterhub_config.py"],
+                [
+                    PREFIX / "venv" / "bin" / "jupyterhub",
+                    "-f",
+                    config or HUB / "jupyterhub_config.py",
+                ],
                 cwd=state / "hub",
                 env=env,
                 stdout=fh,

@@ -2,7 +2,7 @@
 workshop needs around it.
 
 - Each role's server reads its own Jupyter configuration (``STATE/etc/<role>/``), which turns off
-  what a trainee's server loads and does not need.
+  what a trainee's server loads and does not need; ``STATE/etc/<role>/bin`` goes first on its PATH.
 - The home folder is kept private (0700) and gets a ``datasets`` link to the shared, read-only
   datasets.
 - ``mem_limit`` and ``cpu_limit`` are enforced with Linux control groups (v1 or v2) when the hub
@@ -113,7 +113,10 @@ class CenlabSpawner(LocalProcessSpawner):
     def get_env(self):
         env = super().get_env()
         if self.state_dir:
-            env["JUPYTER_CONFIG_PATH"] = str(Path(self.state_dir) / "etc" / self._role())
+            etc = Path(self.state_dir) / "etc" / self._role()
+            env["JUPYTER_CONFIG_PATH"] = str(etc)
+            if (etc / "bin").is_dir():  # the role's stand-ins (trainees: no Node.js)
+                env["PATH"] = f"{etc / 'bin'}:{env.get('PATH', os.defpath)}"
         if self.datasets_dir:
             env["CENLAB_DATASETS"] = self.datasets_dir
         return env

@@ -228,7 +228,13 @@ TRAINEE_OFF = [
     "notebook_shim",
     "nbgrader.server_extensions.formgrader",
     "nbgrader.server_extensions.course_list",
+    # Importing nbgrader costs about 0.7 CPU seconds and 40 MB: trainee_nbgrader serves the
+    # same endpoints and imports nbgrader when the trainee first opens the Assignment List.
+    "nbgrader.server_extensions.assignment_list",
+    "nbgrader.server_extensions.validate_assignment",
+    "jupyter_server_terminals",  # no shell for trainees: notebooks and kernels only
 ]
+TRAINEE_ON = ["cenlab_hub.trainee_nbgrader"]
 INSTRUCTOR_OFF = ["jupyter_lsp", "voila.server_extension", "nbgrader.server_extensions.formgrader"]
 GRADER_OFF = ["jupyter_lsp", "voila.server_extension"]
 # JupyterLab plugins trainees should not see.
@@ -238,11 +244,23 @@ TRAINEE_LAB_OFF = [
     "@jupyter/nbgrader:create-assignment",
     "@jupyter/nbgrader:course-list",
 ]
+# Put first on the PATH of trainees' servers (etc/trainee/bin/node). At every start JupyterLab
+# runs `node yarn.js config --json` only to learn the package registry of its extension manager,
+# which trainees cannot use: about 0.3 CPU seconds per server. The stand-in answers that call
+# with no configuration and refuses everything else, loudly.
+TRAINEE_NODE = """\
+#!/bin/sh
+# Trainees' servers run without Node.js (written by hub/roster.py; see cenlab_hub/state.py).
+if [ "${1##*/}" = yarn.js ] && [ "$2" = config ]; then exit 0; fi
+echo "node: Node.js is not available in a trainee's server" >&2
+exit 127
+"""
 FRAME_SELF = {"headers": {"Content-Security-Policy": "frame-ancestors 'self'"}}
 
 
-def _server_config(off, extra=None) -> str:
-    cfg = {"ServerApp": {"jpserver_extensions": {name: False for name in off}}}
+def _server_config(off, extra=None, on=()) -> str:
+    extensions = {name: False for name in off} | {name: True for name in on}
+    cfg = {"ServerApp": {"jpserver_extensions": extensions}}
     if extra:
         cfg["ServerApp"].update(extra)
     return json.dumps(cfg, indent=1) + "\n"
@@ -268,7 +286,8 @@ def write_jupyter_config(state: Path, settings: dict) -> None:
         )
     for role, (off, extra, lab_off) in roles.items():
         d = etc / role
-        _write(d / "jupyter_server_config.json", _server_config(off, extra))
+        on = TRAINEE_ON if role == "trainee" else ()
+        _write(d / "jupyter_server_config.json", _server_config(off, extra, on))
         text = nbgrader_cfg
         if role.startswith("grader-"):
             course = role[len("grader-") :]
@@ -277,6 +296,9 @@ def write_jupyter_config(state: Path, settings: dict) -> None:
             # The grader account is no hub user: its course is fixed, ask the hub nothing.
             text += 'c.Authenticator.plugin_class = "nbgrader.auth.NoAuthPlugin"\n'
         _write(d / "nbgrader_config.py", text)
+        if role == "trainee":
+            _write(d / "bin" / "node", TRAINEE_NODE, 0o755)
+            os.chmod(d / "bin", 0o755)
         page = {"disabledExtensions": {name: True for name in lab_off}}
         _write(d / "labconfig" / "page_config.json", json.dumps(page, indent=1) + "\n")
         for p in [d, d / "labconfig"]:
