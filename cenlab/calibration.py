@@ -12,7 +12,7 @@ import numpy as np
 from cenlab.reference import operations as ops
 from cenlab.reference.commodities import ASSUMED_DETAILS, FLOW_UNITS
 from cenlab.reference.flows import FLOWS, SECTION_DETECTION
-from cenlab.reference.regions import COUNTRY_REGION, REGION_SEIZURES
+from cenlab.reference.regions import COUNTRY_REGION, LANDLOCKED, REGION_SEIZURES
 from cenlab.sampling import ipf, normalise
 
 FLOW_NAMES = list(FLOWS)
@@ -65,8 +65,10 @@ def tables() -> dict:
     )
     seizures = np.array([FLOWS[f]["seizures"] for f in FLOW_NAMES], dtype=float)
     cases = np.array([FLOWS[f]["cases"] for f in FLOW_NAMES], dtype=float)
+    sea = np.isin(np.repeat(locs, len(concs)), ops.SEA_LOCATIONS)
     return {
         "case_weights": normalise(cases),
+        "joint_inland": np.where(sea[None, :], 0.0, joint),
         "extra_seizures": seizures / cases - 1.0,
         "joint": joint,
         "direction": direction,
@@ -108,6 +110,12 @@ def countries() -> np.ndarray:
         codes |= {r[0] for r in spec["routes"]} | {r[1] for r in spec["routes"]}
         codes |= {r[0] for r in spec["reporters"]}
     return np.array(sorted(codes), dtype=object)
+
+
+@cache
+def landlocked_codes() -> np.ndarray:
+    """Indices (into ``countries()``) of landlocked countries."""
+    return np.searchsorted(countries(), [c for c in LANDLOCKED if c in set(countries())])
 
 
 def country_index(code: str) -> int:

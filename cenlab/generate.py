@@ -58,9 +58,12 @@ def _direction(c, rng, p):
 
 
 def _place_and_method(c, rng, p):
-    """Location and concealment drawn jointly (coherent pairs), then conveyance and detection."""
+    """Location and concealment drawn jointly (coherent pairs), then conveyance and detection.
+    A landlocked reporting country draws from the same table without its sea locations."""
     t = cal.tables()
-    pair = draw_by_group(rng, c["flow"], t["joint"])
+    landlocked = np.isin(c["home"], cal.landlocked_codes())
+    groups = c["flow"] + len(cal.FLOW_NAMES) * landlocked
+    pair = draw_by_group(rng, groups, np.vstack([t["joint"], t["joint_inland"]]))
     n_conc = len(ops.CONCEALMENTS)
     c["location"], c["concealment"] = pair // n_conc, pair % n_conc
     conv = np.zeros(p["n"], dtype=np.int64)
@@ -149,8 +152,10 @@ def _counts(c, rng, p):
 
 
 # The order matters: the flow comes first because every later draw is conditional on it; the
-# direction precedes routes because it decides which end of a route reports the seizure.
-CASE_STEPS = [_flows, _dates, _direction, _place_and_method, _ecommerce, _routes, _counts]
+# direction precedes routes because it decides which end of a route reports the seizure; the
+# reporting country precedes the location (no seaport in a landlocked country), and the
+# concealment precedes e-commerce (online purchases travel by mail and courier first).
+CASE_STEPS = [_flows, _dates, _direction, _routes, _place_and_method, _ecommerce, _counts]
 
 
 def _goods(s, rng, flow):
@@ -164,17 +169,19 @@ def _goods(s, rng, flow):
     lookup = np.array([np.pad(ix, (0, width - len(ix))) for ix in index])
     detail = lookup[flow, draw_by_group(rng, flow, table)]
     qty = np.exp(u["mu"][flow] + u["sigma"][flow] * rng.standard_normal(n))
-    unit = u["unit"][flow]
-    whole = unit == "pieces"
+    unit_code = np.array([ops.UNITS.index(x) for x in u["unit"]])[flow]
+    whole = unit_code == ops.UNITS.index("pieces")
+    cash = unit_code == ops.UNITS.index("USD")
     qty = np.where(whole, np.maximum(np.round(qty), 1.0), np.round(qty, 3))
-    qty = np.where(unit == "USD", np.round(qty, 0), qty)
+    qty = np.where(cash, np.round(qty, 0), qty)
     qty = np.maximum(qty, 0.001)
     value = qty * u["price"][flow] * np.exp(0.3 * rng.standard_normal(n))
-    value = np.where(unit == "USD", qty, np.round(value, 2))
+    value = np.where(cash, qty, np.round(value, 2))
     hs_names, hs_of_flow = np.unique(u["hs_code"], return_inverse=True)
     s["commodity_detail"] = pd.Categorical.from_codes(detail, categories=names)
     s["hs_code"] = pd.Categorical.from_codes(hs_of_flow[flow], categories=list(hs_names))
-    s["quantity"], s["unit"], s["value_usd"] = qty, unit, value
+    s["unit"] = pd.Categorical.from_codes(unit_code, categories=ops.UNITS)
+    s["quantity"], s["value_usd"] = qty, value
 
 
 def _categorical(codes: np.ndarray, names: list[str]) -> pd.Categorical:
@@ -268,7 +275,7 @@ def _expand(c: dict, p: dict, seed: int) -> pd.DataFrame:
             "commodity_detail": goods["commodity_detail"],
             "hs_code": goods["hs_code"],
             "quantity": goods["quantity"],
-            "unit": pd.Categorical(goods["unit"], categories=ops.UNITS),
+            "unit": goods["unit"],
             "value_usd": goods["value_usd"],
             "detection_method": _categorical(c["detection"][idx], ops.DETECTION_METHODS),
             "concealment": _categorical(c["concealment"][idx], ops.CONCEALMENTS),

@@ -17,27 +17,54 @@ def normalise(weights) -> np.ndarray:
     return w / w.sum()
 
 
+def alias_tables(weights) -> tuple[np.ndarray, np.ndarray]:
+    """Walker/Vose alias tables, one per row of ``weights``: a draw then costs one uniform and
+    two look-ups whatever the number of categories, instead of a binary search."""
+    w = np.atleast_2d(np.asarray(weights, dtype=float))
+    if (w < 0).any() or (w.sum(axis=1) <= 0).any():
+        raise ValueError("weights must be non-negative with a positive sum in every row")
+    rows, k = w.shape
+    q_all = w / w.sum(axis=1, keepdims=True) * k
+    prob = np.ones((rows, k))
+    alias = np.tile(np.arange(k), (rows, 1))
+    for r in range(rows):
+        q = q_all[r].copy()
+        small = [i for i in range(k) if q[i] < 1.0]
+        large = [i for i in range(k) if q[i] >= 1.0]
+        while small and large:
+            s, g = small.pop(), large.pop()
+            prob[r, s], alias[r, s] = q[s], g
+            q[g] -= 1.0 - q[s]
+            (small if q[g] < 1.0 else large).append(g)
+        zero = w[r] == 0  # a structural zero is never drawn, whatever the rounding
+        prob[r, zero] = 0.0
+        alias[r, zero & (alias[r] == np.arange(k))] = int(np.argmax(w[r]))
+    return prob, alias
+
+
+def _alias_draw(u: np.ndarray, prob: np.ndarray, alias: np.ndarray, rows) -> np.ndarray:
+    k = prob.shape[1]
+    scaled = u * k
+    j = scaled.astype(np.int64)
+    np.minimum(j, k - 1, out=j)
+    flat = rows * k + j  # flat look-ups (take) are several times faster than 2-D indexing
+    keep = (scaled - j) < prob.ravel().take(flat)
+    return np.where(keep, j, alias.ravel().take(flat))
+
+
 def draw(rng: np.random.Generator, probs, size: int) -> np.ndarray:
     """``size`` indices drawn from one probability vector."""
-    cdf = np.cumsum(normalise(probs))
-    cdf[-1] = 1.0
-    return np.searchsorted(cdf, rng.random(size), side="right")
+    prob, alias = alias_tables(normalise(probs))
+    return _alias_draw(rng.random(size), prob, alias, 0)
 
 
 def draw_by_group(rng: np.random.Generator, groups: np.ndarray, table: np.ndarray) -> np.ndarray:
     """For each row ``i`` draw a column index from ``table[groups[i]]`` (rows are weights).
 
-    One searchsorted over all groups at once: row ``g``'s cumulative distribution is shifted by
-    ``g`` so the concatenated table stays sorted, and ``u + g`` lands in row ``g``'s stretch.
+    One uniform per row, drawn up front, so the result does not depend on group order.
     """
-    table = np.asarray(table, dtype=float)
-    k = table.shape[1]
-    cdfs = np.cumsum(table / table.sum(axis=1, keepdims=True), axis=1)
-    cdfs[:, -1] = 1.0
-    flat = (cdfs + np.arange(len(table))[:, None]).ravel()
-    u = rng.random(len(groups))
-    pos = np.searchsorted(flat, u + groups, side="right")
-    return np.minimum(pos - groups * k, k - 1)
+    prob, alias = alias_tables(table)
+    return _alias_draw(rng.random(len(groups)), prob, alias, groups)
 
 
 def ipf(row_margin, col_margin, mask, *, iterations: int = 200) -> np.ndarray:

@@ -3,10 +3,12 @@ drill notebook running from top to bottom."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import nbformat
 import pandas as pd
+import pycountry
 import pytest
 
 from cenlab.entry import (
@@ -154,31 +156,76 @@ def test_a_drill_hands_out_reports_and_checks_them():
     assert isinstance(drill.form(2), EntryForm)
 
 
+# What the notebook's own choices were, read back from the kernel after the last cell has run.
+PROBE = """
+import json
+print(json.dumps({
+    "r3": r3, "r4": r4, "r5": r5, "report_3": drill.report(r3), "record_3": drill.solution(r3),
+    "record_4": drill.solution(r4), "entry_4": entry_4, "fixed_4": fixed_4,
+}))
+"""
+
+
 def test_the_drill_notebook_has_no_outputs_and_runs_to_the_end():
     from nbclient import NotebookClient
 
     nb = nbformat.read(NOTEBOOK, as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(not c.outputs and c.execution_count is None for c in code)
+    nb.cells.append(nbformat.v4.new_code_cell(PROBE))
     NotebookClient(
         nb,
         timeout=60,
         kernel_name="python3",
         resources={"metadata": {"path": str(NOTEBOOK.parent)}},
     ).execute()
+    ran = [c for c in nb.cells if c.cell_type == "code"]
+    assert "error" not in {o.output_type for c in ran for o in c.outputs}
     text = "\n".join(
         o.get("text", "") + str(o.get("data", {}).get("text/plain", ""))
         for c in code
         for o in c.outputs
     )
-    assert "error" not in {o.output_type for c in code for o in c.outputs}
-    # The worked solutions name what the reports say: they must still hold for these reports.
-    assert "customs of the United States" in text and "Miami International Airport" in text
-    named = {"reporting_country": "US", "location_type": "Airport", "direction": "Import",
-             "departure_country": "CN", "destination_country": "US", "commodity": "IPR products",
-             "section": "IPR, Health and Safety", "unit": "pieces", "concealment": "In mail",
-             "detection_method": "Risk profiling", "conveyance": "Regular mail", "ecommerce": True}  # fmt: skip
-    assert Drill(5, seed=2024).solution(0).items() >= named.items()
-    assert text.count("All 15 fields are right. Well done!") == 3
+    seen = json.loads(ran[-1].outputs[0]["text"])
+    r3, r4, r5 = seen["r3"], seen["r4"], seen["r5"]
+    assert len({0, 1, r3, r4, r5}) == 5  # each exercise has a report of its own
+
+    # The worked solutions of exercises 1, 3 and 4 get every field right.
+    perfect = score(check_entry(RIGHT, TRUTH))
+    assert text.count(perfect) == 3
+
+    # Exercise 3: the report gives grams, the sum is shown, and the grams get the unit feedback.
+    goods = seen["record_3"]["commodity"]
+    grams = f"{round(seen['record_3']['quantity'] * 1000):,} grams"
+    assert seen["record_3"]["unit"] == "kg" and grams in seen["report_3"]
+    assert f"{grams} is " in text
+    assert f"Right amount, but {goods} is recorded in kg: convert it." in text
+    assert f"{goods} is always recorded in kg in CEN: convert the quantity." in text
+
+    # Exercise 4: the colleague's entry is the right one with the four mistakes the notebook
+    # names, and the rules give each mistake its own message, saying what to write instead.
+    right, entry = seen["record_4"], seen["entry_4"]
+    day = pd.Timestamp(right["seizure_date"])
+    country = pycountry.countries.get(alpha_2=right["departure_country"])
+    assert right["unit"] == "kg" and entry["quantity"] == pytest.approx(right["quantity"] * 1000)
+    assert entry == right | {
+        "seizure_date": f"{day:%d/%m/%Y}", "direction": right["direction"].lower(),
+        "quantity": entry["quantity"], "unit": "g", "departure_country": country.alpha_3,
+    }  # fmt: skip
+    messages = entry_messages(entry)
+    mistakes = ["seizure_date", "direction", "unit", "departure_country"]
+    assert set(messages) == set(mistakes) and all(len(m) == 1 for m in messages.values())
+    date, direction, unit, departure = (messages[f][0] for f in mistakes)
+    assert date.startswith(f"'{day:%d/%m/%Y}' is not a date written as YYYY-MM-DD")
+    assert f"{day.day} {day:%B %Y}" in date  # it names the right day
+    assert direction.endswith(f"did you mean '{right['direction']}'?")
+    assert unit == (
+        f"{right['commodity']} is recorded in kg in CEN, not in g: convert the quantity to kg."
+    )
+    assert f"{country.alpha_3} is a three-letter code; CEN uses {country.alpha_2} (" in departure
+    assert all(f"{f}: {m}" in text for f, ms in messages.items() for m in ms)  # shown as such
+
+    # The corrected entry passes every rule and matches the record.
+    assert entry_messages(seen["fixed_4"]) == {}
     assert "No messages: the entry passes every rule." in text
-    assert "BLR is a three-letter code; CEN uses BY (Belarus)" in text
+    assert check_entry(seen["fixed_4"], right)["correct"].all()

@@ -9,6 +9,7 @@ from cenlab.generate import make_seizures
 from cenlab.reference import operations as ops
 from cenlab.reference.commodities import FLOW_UNITS
 from cenlab.reference.flows import FLOWS, SECTION_DETECTION
+from cenlab.reference.regions import LANDLOCKED
 
 PP = 2.0  # calibration tolerance, percentage points
 
@@ -171,6 +172,7 @@ def test_coherence_holds_on_every_row(seizures_200k):
     cash = df["commodity"] == "Cash"
     assert (df.loc[cash, "value_usd"] == df.loc[cash, "quantity"]).all()
     home = df["reporting_country"].astype(str)
+    assert not (home.isin(LANDLOCKED) & loc.isin(ops.SEA_LOCATIONS)).any()
     imports = df["direction"] == "Import"
     assert (df.loc[imports, "destination_country"].astype(str) == home[imports]).all()
     exports = df["direction"] == "Export"

@@ -9,7 +9,13 @@ from cenlab.reference import operations as ops
 from cenlab.reference.commodities import ASSUMED_DETAILS, FLOW_UNITS
 from cenlab.reference.flows import FLOWS, SECTION_DETECTION
 from cenlab.reference.locales import LOCALE_FALLBACK, REGION_LOCALE
-from cenlab.reference.regions import COUNTRY_REGION, REGIONS, RILO_MEMBERS, RILO_REGION
+from cenlab.reference.regions import (
+    COUNTRY_REGION,
+    LANDLOCKED,
+    REGIONS,
+    RILO_MEMBERS,
+    RILO_REGION,
+)
 
 REAL = {c.alpha_2 for c in pycountry.countries}
 
@@ -24,7 +30,7 @@ def all_flow_countries():
 
 
 def test_every_country_is_a_real_iso_code_or_unknown():
-    codes = set(all_flow_countries()) | set(COUNTRY_REGION) | set(LOCALE_FALLBACK)
+    codes = set(all_flow_countries()) | set(COUNTRY_REGION) | set(LOCALE_FALLBACK) | set(LANDLOCKED)
     assert codes - REAL - {"XX"} == set()
 
 
@@ -76,6 +82,7 @@ def test_units_table_plausible():
 
 
 def test_compatibility_tables_name_known_codes():
+    assert set(ops.SEA_LOCATIONS) <= set(ops.LOCATION_TYPES)
     assert set(ops.CONCEALMENT_AT) == set(ops.LOCATION_TYPES)
     assert set(ops.CONVEYANCE_AT) == set(ops.LOCATION_TYPES)
     for loc, allowed in ops.CONCEALMENT_AT.items():

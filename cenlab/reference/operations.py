@@ -154,5 +154,8 @@ ASSUMED_MIXES = {
 }
 # fmt: on
 
+# Locations only a country with a sea coast can have.
+SEA_LOCATIONS = ["Seaport", "High seas"]
+
 # Location types whose seizures are e-commerce candidates first (small consignments).
 SMALL_CONSIGNMENT_CONCEALMENTS = ["In mail", "In express courier"]

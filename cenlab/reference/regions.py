@@ -73,3 +73,13 @@ COUNTRY_REGION = {c: RILO_REGION[rilo] for c, rilo in COUNTRY_RILO.items()}
 # Seizures by WCO region in the ITR 2025, for weighting reporting countries outside the named
 # top reporters of each flow. Source: WCO Illicit Trade Report 2025.
 REGION_SEIZURES = {"EUR": 95859, "AMS": 93853, "MENA": 26965, "A/P": 4880, "ESA": 2575, "WCA": 2334}
+
+# Countries without a sea coast: their customs make no Seaport or High seas seizures.
+# Source: UN-OHRLLS list of landlocked developing countries, plus Europe's landlocked states.
+# fmt: off
+LANDLOCKED = [
+    "AD", "AF", "AM", "AT", "AZ", "BF", "BI", "BO", "BT", "BW", "BY", "CF", "CH", "CZ", "ET",
+    "HU", "KG", "KZ", "LA", "LI", "LS", "LU", "MD", "MK", "ML", "MN", "MW", "NE", "NP", "PY",
+    "RS", "RW", "SK", "SM", "SS", "SZ", "TD", "TJ", "TM", "UG", "UZ", "VA", "ZM", "ZW",
+]
+# fmt: on
