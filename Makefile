@@ -12,7 +12,7 @@ HUB_STATE  ?= /srv/cenlab-hub
 ROSTER     ?= hub/roster.example.csv
 HUB_PROXY  := hub/node_modules/.installed
 
-.PHONY: venv lab test lint format datasets bench dashboard clean hub hub-env wheelhouse
+.PHONY: venv lab grade-me test lint format datasets bench dashboard clean hub hub-env wheelhouse
 
 venv: $(STAMP)
 
@@ -39,8 +39,15 @@ datasets: venv
 bench: venv
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
+# Self-paced: student copies of every assignment, the exercises and the start page in work/.
 lab: venv
-	$(BIN)/jupyter lab --no-browser --port=$(PORT) --notebook-dir=.
+	$(BIN)/python courses/selfpaced.py build
+	@echo "Start page: http://127.0.0.1:$(PORT)/lab/tree/start.ipynb"
+	$(BIN)/jupyter lab --no-browser --port=$(PORT) --ServerApp.root_dir=work work/start.ipynb
+
+# Autograde your own work in work/ and write the feedback pages (ONLY=course/assignment for one).
+grade-me: venv
+	$(BIN)/python courses/selfpaced.py grade $(ONLY)
 
 # The CEN dashboard as a web page for people who do not code (Voila, http://127.0.0.1:8866/).
 dashboard: venv

@@ -210,8 +210,29 @@ def _course_check(args) -> int:
     return 1 if failed else 0
 
 
+# --- transfer ---------------------------------------------------------------------------
+
+
+def add_transfer(sub) -> None:
+    p = sub.add_parser("transfer", help="send the non-personal part of an nCEN extract to CEN")
+    extract = "nCEN extract: seizures.csv, with persons.csv and companies.csv"
+    p.add_argument("--from", dest="source", required=True, metavar="DIR", help=extract)
+    p.add_argument("--outbox", required=True, metavar="DIR", help="outbox: a batch folder per run")
+    p.add_argument("--state", metavar="FILE", help="what was sent (default: OUTBOX/state.json)")
+    p.add_argument("--as-of", help="day the data is checked (YYYY-MM-DD, default today)")
+    p.set_defaults(run=run_transfer)
+
+
+def run_transfer(args) -> int:
+    from cenlab import transfer
+
+    result = transfer.transfer(args.source, args.outbox, state_path=args.state, as_of=args.as_of)
+    print(result.summary())
+    return 0
+
+
 # Sub-commands, in the order `cenlab --help` lists them. Add new ones here.
-COMMANDS = [add_generate, add_datasets, add_validate, add_course]
+COMMANDS = [add_generate, add_datasets, add_validate, add_course, add_transfer]
 
 
 def build_parser() -> argparse.ArgumentParser:

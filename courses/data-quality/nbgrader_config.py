@@ -11,3 +11,5 @@ c.ExecutePreprocessor.timeout = 60
 # What trainees see in place of a solution.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+# Folders a notebook writes when run in place (the transfer outbox) never go into a release.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "outbox"]

@@ -2,24 +2,36 @@
 
 Rebuild with ``python -m cenlab.course build-data courses/risk-profiling/source/<assignment>``.
 Passenger names are left out: a profile never needs them. The truth kept for grading is whether
-the passenger carried illicit goods, and which.
+the passenger carried illicit goods, and which (and, where an alert is written, how much, in
+which unit and how it was hidden).
 """
 
 from cenlab.output import write_tables
 from cenlab.traffic import make_passengers
 
 KEEP_TRUTH = ["illicit", "true_commodity"]
+ALERT_TRUTH = ["illicit", "true_commodity", "true_quantity", "true_unit", "true_concealment"]
 ASSIGNMENTS = {
     # Six months without a route shift: indicators and a first profile.
     "01-indicators-and-profiles": {
         "n": 12_000, "seed": 7, "start": "2025-01-01", "end": "2025-06-30", "route_shift": False,
     },
+    # A year in which cocaine couriers move from South American to West African routes on 1 July:
+    # build on the first half, judge on the second, adapt, and write an alert.
+    "02-evaluating-and-adapting": {
+        "n": 12_000, "seed": 21, "start": "2025-01-01", "end": "2025-12-31",
+        "route_shift_date": "2025-07-01", "illicit_rate": 0.03,
+    },
 }  # fmt: skip
+# Columns no question needs, dropped to keep the file small.
+DROP = {"02-evaluating-and-adapting": ["origin_airport", "transit_airport"]}
+TRUTH = {"02-evaluating-and-adapting": ALERT_TRUTH}
 
 
 def build(assignment: str, out) -> list:
     """Write ``passengers.csv`` for ``assignment`` into ``out``."""
     spec = dict(ASSIGNMENTS[assignment])
     passengers, truth = make_passengers(spec.pop("n"), return_truth=True, **spec)
-    table = passengers.drop(columns=["passenger_name"]).join(truth[KEEP_TRUTH])
+    drop = ["passenger_name", *DROP.get(assignment, [])]
+    table = passengers.drop(columns=drop).join(truth[TRUTH.get(assignment, KEEP_TRUTH)])
     return write_tables({"passengers": table}, out)

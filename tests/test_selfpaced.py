@@ -1,0 +1,117 @@
+"""Self-paced use: ``courses/selfpaced.py`` builds a trainee's work folder from the student
+versions of the assignments, and grades the trainee's own work in one command.
+
+The build and the grading run on one assignment each, in a temporary folder, to keep the suite
+quick; the start page's links are checked against the repository for every course.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from cenlab import course
+
+REPO = Path(__file__).resolve().parent.parent
+ASSIGNMENT = ("risk-profiling", "02-evaluating-and-adapting")
+NOTEBOOK = "evaluating-and-adapting.ipynb"
+LINK = re.compile(r"\]\(([^)#\s]+)\)")
+
+
+def _load():
+    spec = importlib.util.spec_from_file_location("selfpaced", REPO / "courses" / "selfpaced.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+selfpaced = _load()
+
+
+@pytest.fixture(scope="module")
+def work(tmp_path_factory) -> Path:
+    """A work folder built for one assignment (plus the exercises and the start page)."""
+    work = tmp_path_factory.mktemp("selfpaced") / "work"
+    selfpaced.build(work, only=["/".join(ASSIGNMENT)])
+    return work
+
+
+def test_build_copies_the_student_version_without_solutions(work):
+    release = work / ASSIGNMENT[0] / ASSIGNMENT[1]
+    assert sorted(p.name for p in release.iterdir()) == [NOTEBOOK, "passengers.csv"]
+    text = (release / NOTEBOOK).read_text(encoding="utf-8")
+    assert not [m for m in course.MARKERS if m in text]
+    assert "raise NotImplementedError()" in text
+
+
+def test_build_adds_the_exercises_dashboard_and_start_page(work):
+    assert (work / "start.ipynb").exists()
+    assert (work / "exercises" / "checks.py").exists()
+    assert (work / "exercises" / "solutions").is_dir()
+    assert (work / "dashboards" / "cen-dashboard.ipynb").exists()
+
+
+def test_build_never_overwrites_the_trainees_work(work):
+    mine = work / ASSIGNMENT[0] / ASSIGNMENT[1] / NOTEBOOK
+    mine.write_text("my answers", encoding="utf-8")
+    try:
+        copied = selfpaced.build(work, only=["/".join(ASSIGNMENT)])
+        assert mine.read_text(encoding="utf-8") == "my answers"
+        assert copied == []
+    finally:
+        selfpaced.build(work, only=["/".join(ASSIGNMENT)], force=True)
+    assert mine.read_text(encoding="utf-8") != "my answers"
+
+
+def test_an_unknown_assignment_is_named(tmp_path):
+    with pytest.raises(ValueError, match="unknown assignment 'risk-profiling/99-nothing'"):
+        selfpaced.build(tmp_path, only=["risk-profiling/99-nothing"])
+
+
+def test_grading_the_instructors_answers_gives_full_autograded_marks(work):
+    """The trainee's work is a copy of the source notebook: every autograded point is won."""
+    folder = work / ASSIGNMENT[0] / ASSIGNMENT[1]
+    source = REPO / "courses" / ASSIGNMENT[0] / "source" / ASSIGNMENT[1] / NOTEBOOK
+    shutil.copy(source, folder / NOTEBOOK)
+    [graded] = selfpaced.grade(work, only=["/".join(ASSIGNMENT)])
+    assert (graded.course, graded.assignment) == ASSIGNMENT
+    assert graded.auto_max >= 6 and graded.auto_score == graded.auto_max
+    assert graded.manual_max > 0
+    [page] = graded.feedback
+    assert page == work / "feedback" / ASSIGNMENT[0] / ASSIGNMENT[1] / NOTEBOOK.replace(
+        ".ipynb", ".html"
+    )
+    assert "evaluating-and-adapting" in page.read_text(encoding="utf-8")
+
+
+def test_grading_with_no_work_says_to_build_first(tmp_path):
+    with pytest.raises(ValueError, match="build"):
+        selfpaced.grade(tmp_path)
+
+
+def test_start_page_links_every_course_exercise_and_tool():
+    """Every link resolves in the work layout, and every assignment and exercise is linked."""
+    nb = nbformat.read(str(REPO / "courses" / "start.ipynb"), as_version=4)
+    links = {m for c in nb.cells for m in LINK.findall(c.source) if "://" not in m}
+
+    def in_repo(link: str) -> Path:
+        parts = Path(link).parts
+        if parts[0] in ("exercises", "dashboards"):
+            return REPO / link
+        course_name, assignment, *rest = parts
+        return REPO / "courses" / course_name / "source" / assignment / Path(*rest)
+
+    assert [x for x in links if not in_repo(x).exists()] == []
+    for course_dir, assignment in course.find_assignments(REPO / "courses"):
+        for nb_path in (course_dir / "source" / assignment).glob("*.ipynb"):
+            assert f"{course_dir.name}/{assignment}/{nb_path.name}" in links
+    for ex in (REPO / "exercises").glob("*.ipynb"):
+        assert f"exercises/{ex.name}" in links
+    assert "dashboards/cen-dashboard.ipynb" in links
