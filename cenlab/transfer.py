@@ -6,10 +6,9 @@ codes and units to CEN's (``reference/cen_mapping.py``); validate each record wi
 rules and hold back those with an error in ``rejects.csv``, with the reasons; compare with the
 state file and send only new and changed records, as one outbox batch: CSV, JSON and a manifest.
 
-Exactly once: a batch folder appears whole (written aside, then renamed) before the state file is
-replaced. A run interrupted between the two leaves a batch the state does not list; the next run
-adopts it as sent before comparing, so no record goes out twice. Batch ids derive from the
-records, so a receiver can also recognise a batch it has already seen. Records absent from a
+Exactly once: ``cenlab.outbox`` writes each batch whole before the state file, and adopts a
+batch an interrupted run left behind as sent, so no record goes out twice. Batch ids derive from
+the records, so a receiver can also recognise a batch it has already seen. Records absent from a
 later extract are not deleted in CEN: an extract may cover only recent cases.
 """
 
@@ -18,12 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
-import tempfile
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from functools import cache
 from pathlib import Path
 
@@ -31,12 +25,13 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 import pycountry
 
 from cenlab import io, schema
 from cenlab.nominal import NCENExtract
+from cenlab.outbox import S, adopt, arrow_str, arrow_text, atomic_write, locked, write_batch
+from cenlab.outbox import commit_state as _commit_state  # a name tests replace to cut a run short
 from cenlab.output import writable_folder
 from cenlab.quality import validate
 from cenlab.reference import cen_mapping as cm
@@ -50,7 +45,7 @@ NOMINAL = {
     "companies": ["case_id"],
 }
 REJECT_COLUMNS = ["seizure_id", "row", "field", "rule", "dimension", "message"]
-STATE_FILE, REJECTS_FILE, CHUNK, S = "state.json", "rejects.csv", 100_000, pa.large_string()
+STATE_FILE, REJECTS_FILE = "state.json", "rejects.csv"
 # Mixed into every record hash: a new schema version sends each record again, as an update.
 SALT = np.uint64(int(hashlib.sha256(schema.SCHEMA_VERSION.encode()).hexdigest()[:16], 16))
 
@@ -150,7 +145,7 @@ def strip_personal(extract) -> pd.DataFrame:
     x = _extract(extract)
     out = x.seizures.reset_index(drop=True).reindex(columns=CEN_FIELDS)
     case, cases = pd.factorize(out["case_id"])
-    per_case = _case_aggregates(_dates(out["seizure_date"]), case, _text(cases), x)
+    per_case = _case_aggregates(_dates(out["seizure_date"]), case, arrow_text(cases), x)
     return out.assign(**{
         name: pd.array(per_case.get(name, [pd.NA] * len(cases)), dtype).take(case, allow_fill=True)
         for name, dtype in AGGREGATES.items()})  # fmt: skip
@@ -160,7 +155,7 @@ def _case_aggregates(dates, case: np.ndarray, cases: pa.Array, x) -> dict:
     n, agg = len(cases), {}
 
     def link(table):  # the case of each row of a nominal table, -1 if not in the seizures
-        return np.asarray(pc.index_in(_text(table["case_id"]), cases).fill_null(-1), np.int64)
+        return np.asarray(pc.index_in(arrow_text(table["case_id"]), cases).fill_null(-1), np.int64)
 
     if x.companies is not None:
         at = link(x.companies)
@@ -193,9 +188,9 @@ def _counts(case: np.ndarray, key: np.ndarray, labels, n: int) -> pd.Categorical
     u, count = np.unique(case.astype(np.int64) * width + key, return_counts=True)
     at, k = np.divmod(u, width)
     names = pa.array([str(label) for label in labels], S).take(pa.array(k))
-    piece = pc.binary_join_element_wise(names, pc.cast(pa.array(count), S), _s(":"))
+    piece = pc.binary_join_element_wise(names, pc.cast(pa.array(count), S), arrow_str(":"))
     lists = pa.LargeListArray.from_arrays(pa.array(np.searchsorted(at, np.arange(n + 1))), piece)
-    text = pc.binary_join(lists, _s(";")).dictionary_encode()
+    text = pc.binary_join(lists, arrow_str(";")).dictionary_encode()
     return pd.Categorical.from_codes(text.indices, text.dictionary.to_numpy(zero_copy_only=False))
 
 
@@ -359,7 +354,7 @@ def _typed(ok: pd.DataFrame) -> pd.DataFrame:
     return out.assign(**fix) if fix else out
 
 
-# --- the outbox ------------------------------------------------------------------------------
+# --- sending ---------------------------------------------------------------------------------
 
 
 def transfer(source, outbox, *, state_path=None, as_of=None, now=None) -> TransferResult:
@@ -381,10 +376,10 @@ def transfer(source, outbox, *, state_path=None, as_of=None, now=None) -> Transf
         state_path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ValueError(f"cannot create {exc.filename}: {exc.strerror}") from None
-    with _locked(outbox):
-        sub = build_submission(x, _adopt(outbox, state), as_of=as_of)
-        batch_dir = _write_batch(outbox, sub, now) if sub.batch_id else None
-        _atomic(outbox / REJECTS_FILE, sub.rejects.to_csv(index=False).encode())
+    with locked(outbox):
+        sub = build_submission(x, adopt(outbox, state), as_of=as_of)
+        batch_dir = write_batch(outbox, sub, now) if sub.batch_id else None
+        atomic_write(outbox / REJECTS_FILE, sub.rejects.to_csv(index=False).encode())
         if sub.state is not state or not state_path.exists():  # unchanged: leave it be
             _commit_state(state_path, sub.state)
     return TransferResult(batch_dir, outbox / REJECTS_FILE, state_path, sub.counts)
@@ -405,166 +400,3 @@ def load_state(path) -> dict:
             and all(isinstance(v, str) for v in state["sent"].values())):  # fmt: skip
         raise ValueError(f"state file {str(path)!r} is not a cenlab transfer state")
     return state
-
-
-def _commit_state(path: Path, state: dict) -> None:
-    """The state as JSON, its id -> hash object (a million entries long) joined by Arrow."""
-    sent = state["sent"]
-    pairs = [_quoted(_text(list(v))) for v in (sent, sent.values())]
-    body = pc.binary_join(_one_list(pc.binary_join_element_wise(*pairs, _s(":"))), _s(","))
-    head = json.dumps({k: v for k, v in state.items() if k != "sent"})[:-1] + ', "sent": {'
-    _atomic(path, head.encode() + body[0].as_buffer().to_pybytes() + b"}}\n")
-
-
-def _atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` whole or not at all."""
-    fd, tmp = tempfile.mkstemp(prefix=".cenlab-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-@contextmanager
-def _locked(outbox: Path):
-    """One transfer at a time per outbox; the lock goes with the process holding it."""
-    try:
-        import fcntl
-    except ImportError:  # Windows
-        yield
-        return
-    with open(outbox / ".lock", "w") as f:
-        try:
-            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise ValueError(f"another transfer is writing to {str(outbox)!r}") from None
-        yield
-
-
-def _adopt(outbox: Path, state: dict) -> dict:
-    """``state`` plus the batches in ``outbox`` it does not list (left by an interrupted run)."""
-    pending = []
-    for path in outbox.glob("batch-*/manifest.json"):
-        try:
-            manifest = json.loads(path.read_text(encoding="utf-8"))
-            if manifest["batch_id"] not in state["batches"]:
-                done = pd.read_csv(path.parent / "seizures.csv", dtype=str, keep_default_na=False,
-                                   usecols=["seizure_id", "record_hash"])  # fmt: skip
-                pending.append((int(manifest["sequence"]), manifest["batch_id"], done))
-        except (OSError, ValueError, KeyError, TypeError):
-            raise ValueError(f"cannot read batch {str(path.parent)!r}") from None
-    for _, batch_id, done in sorted(pending, key=lambda p: p[:2]):
-        sent = state["sent"] | dict(zip(done["seizure_id"], done["record_hash"]))
-        state = {**state, "batches": [*state["batches"], batch_id], "sent": sent}
-    return state
-
-
-def _write_batch(outbox: Path, sub: Submission, now) -> Path:
-    """seizures.csv, seizures.json and manifest.json, written aside and renamed into place."""
-    final = outbox / f"batch-{sub.sequence:06d}-{sub.batch_id[:12]}"
-    tmp, b = Path(tempfile.mkdtemp(prefix=".cenlab-", dir=outbox)), sub.batch
-    try:
-        arrays = {name: _arrow(b[name]) for name in b.columns}
-        table = pa.table({name: a.dictionary_decode() if pa.types.is_dictionary(a.type) else a
-                          for name, a in arrays.items()})  # fmt: skip
-        jobs = [(pa_csv.write_csv, table, tmp / "seizures.csv"),
-                (_write_json, arrays, tmp / "seizures.json")]  # fmt: skip
-        if len(b) > CHUNK:  # Arrow frees the GIL: write both files at once
-            with ThreadPoolExecutor(2) as pool:
-                [job.result() for job in [pool.submit(*j) for j in jobs]]
-        else:
-            [write(*args) for write, *args in jobs]
-        days = b["seizure_date"]
-        manifest = {
-            "batch_id": sub.batch_id, "sequence": sub.sequence,
-            "previous_batch": sub.state["batches"][-2] if sub.sequence > 1 else None,
-            "created": (now or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
-            "schema_version": schema.SCHEMA_VERSION, "records": len(b), "counts": sub.counts,
-            "seizure_date": {"min": f"{days.min():%Y-%m-%d}", "max": f"{days.max():%Y-%m-%d}"},
-            "reporting_countries": sorted(map(str, pd.unique(b["reporting_country"]))),
-            "fields": list(b.columns),
-            "files": {n: {"sha256": _sha256(tmp / n), "bytes": (tmp / n).stat().st_size}
-                      for n in ["seizures.csv", "seizures.json"]},
-        }  # fmt: skip
-        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
-        tmp.chmod(0o755)  # readable by the service that uploads the outbox
-        os.replace(tmp, final)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return final
-
-
-def _arrow(col: pd.Series) -> pa.Array:
-    """A column in Arrow, its dates as days."""
-    values = pa.array(col, from_pandas=True)
-    values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
-    return values.cast(pa.date32()) if pa.types.is_timestamp(values.type) else values
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while block := f.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-# --- JSON, a column at a time ----------------------------------------------------------------
-
-
-def _write_json(arrays: dict, path: Path) -> None:
-    """``{"columns": [...], "data": [[...], ...]}``, as ``pd.read_json(path, orient="split")``
-    reads it: rows joined by Arrow in chunks, each distinct code made JSON once."""
-    columns, n = [_json_column(a) for a in arrays.values()], len(next(iter(arrays.values())))
-    with open(path, "wb") as f:
-        f.write(f'{{"columns": {json.dumps(list(arrays))}, "data": ['.encode())
-        for start in range(0, n, CHUNK):
-            parts = [pc.fill_null(text(slice(start, start + CHUNK)), "null") for text in columns]
-            parts[0] = pc.binary_join_element_wise(_s(",\n["), parts[0], _s(""))
-            parts[-1] = pc.binary_join_element_wise(parts[-1], _s("]"), _s(""))
-            line = pc.binary_join_element_wise(*parts, _s(","))
-            offsets = np.frombuffer(line.buffers()[1], np.int64)[line.offset :][[0, len(line)]]
-            first = offsets[0] + (start == 0)  # the very first row takes no comma
-            f.write(memoryview(line.buffers()[2])[first : offsets[1]])
-        f.write(b"\n]}\n")
-
-
-def _json_column(values: pa.Array):
-    """rows -> JSON text of a column (null where missing)."""
-    if pa.types.is_dictionary(values.type):
-        text, codes = _quoted(values.dictionary.cast(S)), values.indices
-        return lambda rows: text.take(codes[rows])
-    if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
-        return lambda rows: _quoted(values[rows].cast(S))
-    if pa.types.is_date(values.type):
-        return lambda rows: _quoted(values[rows].cast(pa.string()).cast(S))
-    return lambda rows: values[rows].cast(S)  # numbers and true/false
-
-
-def _quoted(text: pa.Array) -> pa.Array:
-    """JSON strings: escaped and in double quotes."""
-    if pc.any(pc.match_substring_regex(text, r'["\\\x00-\x1f]')).as_py():
-        text = pc.replace_substring(pc.replace_substring(text, "\\", "\\\\"), '"', '\\"')
-        for c in range(32):
-            text = pc.replace_substring(text, chr(c), f"\\u{c:04x}")
-    return pc.binary_join_element_wise(_s('"'), text, _s('"'), _s(""))
-
-
-def _one_list(values: pa.Array) -> pa.Array:
-    return pa.LargeListArray.from_arrays(pa.array([0, len(values)], pa.int64()), values)
-
-
-def _text(values) -> pa.Array:
-    try:
-        text = pa.array(values, S, from_pandas=True).cast(S)
-        return text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
-    except (pa.ArrowTypeError, pa.ArrowInvalid):  # numbers among the text: as Python writes them
-        return pa.array([None if pd.isna(v) else str(v) for v in values], S)
-
-
-def _s(text: str) -> pa.Scalar:
-    return pa.scalar(text, S)
