@@ -37,6 +37,7 @@ HOSTILE = (
     "deletes-files",  # an answer deletes the gradebook and the course's solutions
     "writes-outside",  # an answer writes into the instructor's home and the gradebook
     "other-assignment",  # the notebook of another assignment under this one's name
+    "ignores-interrupt",  # an answer ignores the interrupt (Ctrl-C) and never ends
 )
 KINDS = ORDINARY + HOSTILE
 BROKEN_ANSWER = 2  # hostile code goes into the third answer cell: answers 1-2 keep their points
@@ -189,6 +190,9 @@ def _hostile_code(kind: str, course_dir: Path) -> str:
         )
     return {
         "infinite-loop": "while True:\n    pass\n",
+        "ignores-interrupt": (
+            "import signal\n\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass\n"
+        ),
         "big-output": 'print("x" * 100_000_000)\n',
         "sys-exit": "import sys\n\nsys.exit()\n",
         "os-exit": "import os\n\nos._exit(1)\n",

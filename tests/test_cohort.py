@@ -32,7 +32,8 @@ def test_plan_mixes_kinds_and_is_seeded():
     assert sum(counts[k] for k in cohort.HOSTILE) == 9
     assert counts["perfect"] == 5 and counts["blank"] == 3 and counts["mistakes"] == 13
     assert cohort.plan(30, seed=4) != kinds
-    assert set(cohort.plan(13, hostile=1.0)) == set(cohort.HOSTILE)  # each kind once
+    n = len(cohort.HOSTILE)
+    assert set(cohort.plan(n, hostile=1.0)) == set(cohort.HOSTILE)  # each kind once
 
 
 def test_unknown_kinds_and_a_missing_release_are_named(built, tmp_path):
@@ -68,6 +69,7 @@ def test_each_kind_breaks_what_it_says(built):
     assert "pass" in _cells(built, who["edited-test"])["q4-monthly-tests"].source
     assert _cells(built, who["edited-readonly"])["q5-growth-tests"].metadata.nbgrader.points == 100
     assert "os._exit(1)" in _cells(built, who["os-exit"])["q3-drugs"].source
+    assert "signal.SIG_IGN" in _cells(built, who["ignores-interrupt"])["q3-drugs"].source
     assert "q1-counts" not in _cells(built, who["other-assignment"])
     perfect = _cells(built, who["perfect"])
     assert "NotImplementedError" not in perfect["q1-counts"].source

@@ -254,3 +254,12 @@ def test_the_sandbox_hides_the_instructors_files_and_drops_root(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == [acc.uid, [], False, None]
+
+
+@root_only
+def test_two_gradings_at_once_never_share_a_grader_account():
+    with sandbox.reserved_accounts(2) as first, sandbox.reserved_accounts(1) as second:
+        names = [a.name for a in first + second]
+        assert len(set(names)) == 3 and all(n.startswith("cenlab-grader") for n in names)
+    with sandbox.reserved_accounts(1) as again:  # released when a grading ends
+        assert again[0].name in names

@@ -2,7 +2,7 @@
 perfect trainee: each gets its status and message, zero only for what it broke, the others
 are graded normally, and the course, the instructor's home and the gradebook are untouched.
 
-One graded run (16 trainees, two at a time) is shared by the module; cells time out after
+One graded run (17 trainees, two at a time) is shared by the module; cells time out after
 10 s here so that the endless loop costs little.
 """
 
@@ -71,6 +71,7 @@ CASES = {
     "edited-test": ("restored", "q4-monthly-tests was changed; the original was used", ""),
     "edited-readonly": ("restored", "q5-growth-tests was changed", ""),
     "infinite-loop": ("timeout", "ran longer than the 10 s limit", BROKEN),
+    "ignores-interrupt": ("timeout", "ignored the interrupt; the cells after it were not", "after"),
     "big-output": ("output-limited", "printed more than 1,000,000 bytes", ""),
     "sys-exit": ("exited", "called sys.exit()", BROKEN),
     "os-exit": ("kernel-died", "stopped Python", "after"),
