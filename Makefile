@@ -6,6 +6,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.cenlab-installed
 PORT   ?= 8888
+# JupyterLab refuses to run as root without being told; containers often run as root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 # Workshop hub (see docs/hosts.md): a world-readable environment and the hub's state folder.
 HUB_PREFIX ?= /opt/cenlab-hub
 HUB_STATE  ?= /srv/cenlab-hub
@@ -43,7 +45,7 @@ bench: venv
 lab: venv
 	$(BIN)/python courses/selfpaced.py build
 	@echo "Start page: http://127.0.0.1:$(PORT)/lab/tree/start.ipynb"
-	$(BIN)/jupyter lab --no-browser --port=$(PORT) --ServerApp.root_dir=work work/start.ipynb
+	$(BIN)/jupyter lab --no-browser --port=$(PORT) --ServerApp.root_dir=work $(ROOT_FLAG) work/start.ipynb
 
 # Autograde your own work in work/ and write the feedback pages (ONLY=course/assignment for one).
 grade-me: venv
