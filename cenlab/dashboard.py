@@ -14,11 +14,11 @@ from contextlib import contextmanager
 import ipywidgets as widgets
 import matplotlib
 import pandas as pd
-import pycountry
 from matplotlib.figure import Figure
 
 from cenlab import analysis
 from cenlab.reference.regions import REGIONS
+from cenlab.schema import country_name
 
 # Chart name -> title; the order is the order on the page.
 CHARTS = {
@@ -276,12 +276,7 @@ def _union(children: dict[str, list[str]], parents) -> list[str]:
 
 def _country_options(countries_in: dict[str, list[str]], regions) -> list[tuple[str, str]]:
     """Reporting countries of the chosen regions, labelled "Namibia (NA)", sorted by name."""
-    return sorted((f"{_country_name(c)} ({c})", c) for c in _union(countries_in, regions))
-
-
-def _country_name(code: str) -> str:
-    country = pycountry.countries.get(alpha_2=code)
-    return getattr(country, "common_name", None) or getattr(country, "name", code)
+    return sorted((f"{country_name(c)} ({c})", c) for c in _union(countries_in, regions))
 
 
 def _month_index(months: list[pd.Timestamp], when, *, default: int) -> int:

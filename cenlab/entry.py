@@ -20,6 +20,7 @@ import pycountry
 from cenlab import schema
 from cenlab.io import parse_dates
 from cenlab.quality import validate
+from cenlab.schema import country_name
 
 ENTRY_FIELDS = [
     "seizure_date", "reporting_country", "location_type", "direction", "section", "commodity",
@@ -134,11 +135,6 @@ def _hint(field: str, exp, want: dict, entered: dict) -> str:
     return f"Not what the report says about the {field.replace('_', ' ')}. Read it again."
 
 
-def _country(code: str) -> str:
-    c = pycountry.countries.get(alpha_2=code)
-    return getattr(c, "common_name", None) or c.name if c else code
-
-
 def find_country(name: str) -> pd.DataFrame:
     """Countries whose name or code matches ``name``, with their CEN code: for looking up codes
     during a drill (find_country("Dominica"))."""
@@ -187,8 +183,8 @@ def field_options(field: str) -> list[tuple[str, str]]:
     """(label, value) pairs for the drop-down of a coded field; countries by name, XX first."""
     f = schema.field(field)
     if f.codes == "country":
-        codes = sorted(schema.country_codes() - {schema.UNKNOWN_COUNTRY}, key=_country)
-        return [("XX (unknown)", "XX")] + [(f"{c} ({_country(c)})", c) for c in codes]
+        codes = sorted(schema.country_codes() - {schema.UNKNOWN_COUNTRY}, key=country_name)
+        return [("XX (unknown)", "XX")] + [(f"{c} ({country_name(c)})", c) for c in codes]
     return [(c, c) for c in f.codes]
 
 

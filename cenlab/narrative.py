@@ -15,7 +15,6 @@ import string
 
 import numpy as np
 import pandas as pd
-import pycountry
 
 from cenlab.reference.narrative import (
     CONCEALED,
@@ -32,6 +31,7 @@ from cenlab.reference.narrative import (
     VALUES,
     WORDS,
 )
+from cenlab.schema import country_name
 from cenlab.seeding import check_seed, make_rng
 
 
@@ -134,8 +134,7 @@ def _country(codes: np.ndarray) -> np.ndarray:
 def _country_name(code) -> str:
     if code in NAMES:
         return NAMES[code]
-    c = pycountry.countries.get(alpha_2=str(code))
-    return "an unknown country" if c is None else getattr(c, "common_name", None) or c.name
+    return country_name(code, unknown="an unknown country")
 
 
 def _where(rng, codes: np.ndarray) -> np.ndarray:

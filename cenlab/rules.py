@@ -21,6 +21,7 @@ from cenlab.reference import operations as ops
 from cenlab.reference.commodities import FLOW_UNITS
 from cenlab.reference.defects import COMMODITY_VARIANTS, COUNTRY_CONFUSIONS
 from cenlab.reference.flows import FLOWS
+from cenlab.schema import country_name
 
 DIMENSIONS = {
     "completeness": "every mandatory field is filled in",
@@ -314,23 +315,18 @@ def _code_suggester(field: str, accepted: frozenset) -> Callable[[str], str]:
     return suggest
 
 
-def _country_name(code: str) -> str:
-    c = pycountry.countries.get(alpha_2=code)
-    return getattr(c, "common_name", None) or c.name
-
-
 def _country_suggestion(value: str) -> str:
     """What to tell the trainee about a country code that is not ISO alpha-2."""
     v = value.strip().upper()
     right = COUNTRY_CONFUSIONS.get(value.strip())
     if right:
-        return f": did you mean {right} ({_country_name(right)})?"
+        return f": did you mean {right} ({country_name(right)})?"
     if v in schema.country_codes():
         return f": write it in capitals, {v}."
     alpha3 = pycountry.countries.get(alpha_3=v)
     if alpha3:
         code = alpha3.alpha_2
-        return f": {v} is a three-letter code; CEN uses {code} ({_country_name(code)})."
+        return f": {v} is a three-letter code; CEN uses {code} ({country_name(code)})."
     old = pycountry.historic_countries.get(alpha_2=v)
     if old:
         return (

@@ -26,6 +26,15 @@ def country_codes() -> frozenset[str]:
     return frozenset(c.alpha_2 for c in pycountry.countries) | {UNKNOWN_COUNTRY}
 
 
+def country_name(code, *, unknown=None) -> str:
+    """The plain name of an ISO alpha-2 code ("Bolivia", not "Bolivia, Plurinational State of");
+    ``unknown`` (default: the code itself) when pycountry does not know the code."""
+    c = pycountry.countries.get(alpha_2=str(code))
+    if c is None:
+        return str(code) if unknown is None else unknown
+    return getattr(c, "common_name", None) or c.name
+
+
 @dataclass(frozen=True)
 class Field:
     """One column: ``codes`` is a list of accepted values, "country" for ISO codes, or None."""

@@ -66,3 +66,10 @@ def test_commodity_code_list_matches_flows_and_units():
 def test_data_dictionary_file_matches_schema():
     committed = (ROOT / "datasets" / "DATA_DICTIONARY.md").read_text(encoding="utf-8")
     assert committed == schema.data_dictionary(), "run `make datasets` to regenerate it"
+
+
+def test_country_names_are_plain_and_unknown_codes_are_kept():
+    assert schema.country_name("BO") == "Bolivia"  # pycountry's common name, not the formal one
+    assert schema.country_name("NA") == "Namibia"
+    assert schema.country_name("XX") == "XX"
+    assert schema.country_name("XX", unknown="an unknown country") == "an unknown country"
