@@ -50,12 +50,16 @@ SETTLE = 3.0  # seconds after the last server is ready, for start-up work that r
 # The hub of the benchmark: cenlab's configuration, with users named STOCK* spawned the default
 # way (plain LocalProcessSpawner: no role configuration, no control groups, no environment tweaks).
 BENCH_CONFIG = """\
+import os
+import sys
+
 c = get_config()  # noqa: F821
 load_subconfig({config!r})  # noqa: F821
 from jupyterhub.spawner import LocalProcessSpawner
 from cenlab_hub.spawner import CenlabSpawner
 
 TWEAKS = {{k for k in c.Spawner.environment if k != "PATH"}}
+STOCK_CMD = [os.path.join(os.path.dirname(sys.executable), "jupyterhub-singleuser")]
 
 
 class BenchSpawner(CenlabSpawner):
@@ -64,6 +68,7 @@ class BenchSpawner(CenlabSpawner):
 
     async def start(self):
         if self._stock():
+            self.cmd = STOCK_CMD  # not cenlab's command (CenlabSpawner.cmd)
             return await LocalProcessSpawner.start(self)
         return await super().start()
 

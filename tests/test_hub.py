@@ -428,6 +428,39 @@ def test_the_instructor_releases_an_assignment_through_the_formgrader(hub, peopl
     assert "BEGIN SOLUTION" not in released.read_text()
 
 
+def test_a_trainees_server_starts_without_the_hubs_database_layer(hub, people):
+    """cenlab_hub.singleuser: the server runs without SQLAlchemy, Alembic, Mako or the ORM
+    (until nbgrader's handlers need SQLAlchemy), and the hub's login to it works (start_server
+    opens JupyterLab with the browser's cookies, then the API with a token)."""
+    a = people[A]
+    a.start_server()
+    probe = (
+        "import os\n"
+        "pid = os.getppid()\n"
+        "print(open(f'/proc/{pid}/cmdline').read().replace('\\0', ' '))\n"
+        "maps = open(f'/proc/{pid}/maps').read()\n"
+        "print('/sqlalchemy/' in maps)\n"  # its compiled extensions, once imported
+    )
+    cmdline, loaded = a.run_in_kernel(probe).splitlines()[:2]
+    assert "cenlab_hub.singleuser" in cmdline, cmdline
+    assert loaded == "False", "the trainee's server imported SQLAlchemy"
+    # What the server holds instead: the check is not vacuous, and the stand-ins are gone.
+    check = (
+        "import sys\n"
+        "from cenlab_hub import singleuser\n"
+        "singleuser.import_singleuser()\n"
+        "heavy = [m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'alembic', 'mako')]\n"
+        "assert not heavy and 'jupyterhub.orm' not in sys.modules, heavy\n"
+        "from jupyterhub import scopes\n"
+        "assert scopes.orm.Group.__tablename__ == 'groups'\n"
+        "import sqlalchemy\n"
+        "assert type(sqlalchemy).__name__ == 'module' and sqlalchemy.__version__\n"
+    )
+    python = PREFIX / "venv" / "bin" / "python"
+    done = subprocess.run([python, "-c", check], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
 def test_a_trainee_lists_fetches_and_submits(hub, people):
     for user in (A, B):
         people[user].start_server()
