@@ -197,7 +197,7 @@ def wave(rig: _Rig, users: list[str]) -> dict:
     def pandas_kernel(user):
         c = rig.clients[user]
         kid = c.server("POST", "/api/kernels", json={"name": "python3"}).json()["id"]
-        _run_code(c, kid, PANDAS)
+        c.execute(kid, PANDAS, timeout=120)
 
     with ThreadPoolExecutor(4) as pool:
         list(pool.map(pandas_kernel, users))
@@ -220,49 +220,6 @@ def wave(rig: _Rig, users: list[str]) -> dict:
         out[f"server_{k}"] = statistics.median(m[k] for m in servers)
         out[f"kernel_{k}"] = statistics.median(m[k] for m in kernels)
     return out
-
-
-def _run_code(client, kernel: str, code: str) -> None:
-    import json
-    import uuid
-
-    import websocket
-
-    url = (
-        client.hub.url.replace("http", "ws") + f"/user/{client.user}/api/kernels/{kernel}/channels"
-    )
-    ws = websocket.create_connection(
-        url, header=[f"Authorization: token {client.token}"], timeout=120
-    )
-    msg_id = uuid.uuid4().hex
-    ws.send(
-        json.dumps(
-            {
-                "header": {
-                    "msg_id": msg_id,
-                    "username": client.user,
-                    "session": uuid.uuid4().hex,
-                    "msg_type": "execute_request",
-                    "version": "5.3",
-                },
-                "parent_header": {},
-                "metadata": {},
-                "channel": "shell",
-                "content": {"code": code, "silent": False, "store_history": False},
-            }
-        )
-    )
-    try:
-        while True:
-            msg = json.loads(ws.recv())
-            if (
-                msg.get("parent_header", {}).get("msg_id") == msg_id
-                and msg["msg_type"] == "status"
-                and msg["content"]["execution_state"] == "idle"
-            ):
-                return
-    finally:
-        ws.close()
 
 
 def assignment_list_cost(rig: _Rig, users: list[str]) -> float:

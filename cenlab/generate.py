@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from cenlab import calibration as cal
+from cenlab import identifiers as ids
 from cenlab.reference import operations as ops
 from cenlab.reference.flows import FLOWS
 from cenlab.sampling import draw, draw_by_group
@@ -223,26 +223,6 @@ def make_seizures(
     return make_nominal(df, cases, seed=seed)
 
 
-def _digits(numbers: np.ndarray, width: int) -> np.ndarray:
-    """Zero-padded decimal digits of ``numbers`` as an (n, width) array of ASCII bytes."""
-    powers = 10 ** np.arange(width - 1, -1, -1, dtype=np.int64)
-    return (numbers[:, None] // powers % 10 + ord("0")).astype(np.uint8)
-
-
-def _ids(*parts) -> pd.Series:
-    """A text column of fixed-width identifiers glued from byte columns, built straight into an
-    Arrow string buffer: no Python string per row."""
-    block = np.ascontiguousarray(np.hstack(parts))
-    n, width = block.shape
-    offsets = pa.py_buffer((np.arange(n + 1, dtype=np.int32) * width).tobytes())
-    array = pa.StringArray.from_buffers(n, offsets, pa.py_buffer(block.tobytes()))
-    return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([array])))
-
-
-def _const(text: str, n: int) -> np.ndarray:
-    return np.tile(np.frombuffer(text.encode(), dtype=np.uint8), (n, 1))
-
-
 def _expand(c: dict, p: dict, seed: int) -> pd.DataFrame:
     """One row per seizure: case fields repeated, then goods drawn per seizure."""
     reps = c["n_seizures"]
@@ -250,12 +230,11 @@ def _expand(c: dict, p: dict, seed: int) -> pd.DataFrame:
     seq = np.arange(len(idx)) - np.repeat(np.cumsum(reps) - reps, reps) + 1
     # C0000001 and C0000001-01: fixed widths that grow only for very large datasets.
     n_rows = len(idx)
-    case_digits = _digits(idx + 1, max(7, len(str(p["n"]))))
+    case_digits = ids.digits(idx + 1, max(7, len(str(p["n"]))))
     seq_width = max(2, len(str(int(seq.max())))) if n_rows else 2
-    case_ids = _ids(_const("C", n_rows), case_digits)
-    seizure_ids = _ids(
-        _const("C", n_rows), case_digits, _const("-", n_rows), _digits(seq, seq_width)
-    )
+    case_ids = ids.column(ids.const("C", n_rows), case_digits)
+    dash, seq_digits = ids.const("-", n_rows), ids.digits(seq, seq_width)
+    seizure_ids = ids.column(ids.const("C", n_rows), case_digits, dash, seq_digits)
     names = cal.countries()
     loc_codes = np.array([LOCATION_CODES[x] for x in ops.LOCATION_TYPES], dtype=object)
     key = (c["home"] * len(loc_codes) + c["location"]) * 3 + np.arange(p["n"]) % 3

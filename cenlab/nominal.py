@@ -14,6 +14,8 @@ import numpy as np
 import pandas as pd
 from faker.config import AVAILABLE_LOCALES
 
+from cenlab import identifiers as ids
+from cenlab.identifiers import random_code
 from cenlab.reference import operations as ops
 from cenlab.reference.commodities import COMPANY_CONCEALMENTS, PERSONS_PER_CASE
 from cenlab.reference.locales import DEFAULT_LOCALE, LOCALE_FALLBACK, REGION_LOCALE
@@ -83,26 +85,14 @@ def _pools(locale: str, seed: int) -> dict[str, np.ndarray]:
 def _by_locale(countries: np.ndarray, seed: int, field: str, rng) -> np.ndarray:
     """One value of pool ``field`` per row, from the locale of each row's country."""
     out = np.empty(len(countries), dtype=object)
-    locales = np.array([locale_for(c) for c in np.unique(countries)], dtype=object)
-    loc_of = dict(zip(np.unique(countries), locales))
-    row_loc = pd.Series(countries).map(loc_of).to_numpy()
+    uniq, inverse = np.unique(countries, return_inverse=True)
+    locales = np.array([locale_for(c) for c in uniq], dtype=object)
+    row_loc = locales[inverse]  # one locale look-up per country, not per row
     for loc in sorted(set(locales)):
         rows = np.flatnonzero(row_loc == loc)
         pools = _pools(loc, seed)
         out[rows] = pools[field][rng.integers(0, POOL, len(rows))]
     return out
-
-
-def _code(rng, n: int, letters: int, digits: int) -> np.ndarray:
-    """Random identifiers such as passport numbers: ``letters`` capitals then ``digits`` digits."""
-    alpha = np.array(list("ABCDEFGHJKLMNPRSTUVWXYZ"))
-    head = (
-        ["".join(x) for x in alpha[rng.integers(0, len(alpha), (n, letters))]]
-        if letters
-        else [""] * n
-    )
-    tail = pd.Series(rng.integers(0, 10**digits, n)).astype(str).str.zfill(digits)
-    return (pd.Series(head, dtype=object) + tail.astype(object)).to_numpy()
 
 
 def make_nominal(seizures: pd.DataFrame, cases: dict, *, seed: int) -> NCENExtract:
@@ -132,7 +122,7 @@ def make_nominal(seizures: pd.DataFrame, cases: dict, *, seed: int) -> NCENExtra
     age_days = rng.integers(18 * 365, 70 * 365, n)
     persons = pd.DataFrame(
         {
-            "person_id": [f"P{i:07d}" for i in range(1, n + 1)],
+            "person_id": ids.serial("P", n),
             "case_id": case_id[pi],
             "family_name": _by_locale(nat, seed, "family", rng),
             "given_names": np.where(gender == "F", given_f, given_m),
@@ -141,7 +131,7 @@ def make_nominal(seizures: pd.DataFrame, cases: dict, *, seed: int) -> NCENExtra
             ).normalize(),
             "gender": gender,
             "nationality": nat,
-            "passport_number": _code(rng, n, 2, 7),
+            "passport_number": random_code(rng, n, letters=2, width=7),
             "role": np.array(ROLES, dtype=object)[draw(rng, [45, 20, 5, 25, 5], n)],
         }
     )
@@ -151,12 +141,12 @@ def make_nominal(seizures: pd.DataFrame, cases: dict, *, seed: int) -> NCENExtra
     m = len(ci)
     companies = pd.DataFrame(
         {
-            "company_id": [f"K{i:07d}" for i in range(1, m + 1)],
+            "company_id": ids.serial("K", m),
             "case_id": case_id[ci],
             "name": _by_locale(ccountry, seed, "company", rng),
             "country": ccountry,
             "address": _by_locale(ccountry, seed, "address", rng),
-            "registration_number": _code(rng, m, 3, 8),
+            "registration_number": random_code(rng, m, letters=3, width=8),
             "role": np.array(COMPANY_ROLES, dtype=object)[draw(rng, [50, 25, 15, 10], m)],
         }
     )
@@ -164,14 +154,15 @@ def make_nominal(seizures: pd.DataFrame, cases: dict, *, seed: int) -> NCENExtra
     vi = np.flatnonzero(np.isin(conv, ["Air", "Vessel", "Vehicle", "Rail"]))
     kind = conv[vi]
     v = len(vi)
-    ident = np.select(
-        [kind == "Air", kind == "Vessel", kind == "Rail"],
-        ["FL" + _code(rng, v, 0, 4), "IMO 9" + _code(rng, v, 0, 6), "TR" + _code(rng, v, 0, 5)],
-        "PL-" + _code(rng, v, 3, 4),
-    )
+    flight = random_code(rng, v, letters=0, width=4, prefix="FL")
+    imo = random_code(rng, v, letters=0, width=6, prefix="IMO 9")
+    train = random_code(rng, v, letters=0, width=5, prefix="TR")
+    plate = random_code(rng, v, letters=3, width=4, prefix="PL-")
+    ident = plate.where(kind != "Air", flight).where(kind != "Vessel", imo)
+    ident = ident.where(kind != "Rail", train)
     conveyances = pd.DataFrame(
         {
-            "conveyance_id": [f"V{i:07d}" for i in range(1, v + 1)],
+            "conveyance_id": ids.serial("V", v),
             "case_id": case_id[vi],
             "kind": pd.Categorical(kind, categories=ops.CONVEYANCES),
             "identifier": ident,

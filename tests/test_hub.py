@@ -186,9 +186,16 @@ class Client:
 
     def run_in_kernel(self, code: str, timeout: float = 60) -> str:
         """Run ``code`` in a new kernel of this user's server; return what it printed."""
+        kernel = self.server("POST", "/api/kernels", json={"name": "python3"}).json()["id"]
+        try:
+            return self.execute(kernel, code, timeout)
+        finally:
+            self.server("DELETE", f"/api/kernels/{kernel}")
+
+    def execute(self, kernel: str, code: str, timeout: float = 60) -> str:
+        """Run ``code`` in this user's running ``kernel``; return what it printed."""
         import websocket
 
-        kernel = self.server("POST", "/api/kernels", json={"name": "python3"}).json()["id"]
         ws_url = (
             self.hub.url.replace("http", "ws") + f"/user/{self.user}/api/kernels/{kernel}/channels"
         )
@@ -229,7 +236,6 @@ class Client:
             raise AssertionError(f"kernel code timed out; got {''.join(out)!r}")
         finally:
             ws.close()
-            self.server("DELETE", f"/api/kernels/{kernel}")
 
     def service(self, method: str, path: str, **kw) -> requests.Response:
         """The course's formgrader service, through the hub's OAuth, as this user."""
