@@ -10,8 +10,8 @@ from __future__ import annotations
 import statistics
 import time
 
-from cenlab.dashboard import FILTERS, CENDashboard
-from cenlab.generate import make_seizures
+from cenlab.synth import make_seizures
+from cenlab.ui.dashboard import FILTERS, CENDashboard
 
 N_SEIZURES = 1_000_000
 TARGET_S = 1.0

@@ -24,9 +24,9 @@ def per_row_loop(n: int) -> list[dict]:
     """The naive way: one dict per row, each field drawn by Faker from the same tables."""
     from faker import Faker
 
-    from cenlab import calibration as cal
     from cenlab.reference import operations as ops
     from cenlab.reference.flows import FLOWS
+    from cenlab.synth import calibration as cal
 
     fake = Faker()
     fake.seed_instance(0)
@@ -66,7 +66,7 @@ def per_row_loop(n: int) -> list[dict]:
 
 def child() -> None:
     """Run in a fresh process so that peak memory is the generator's own."""
-    from cenlab.generate import make_seizures
+    from cenlab.synth import make_seizures
 
     make_seizures(1_000, seed=0)  # warm imports and caches
     times = []

@@ -23,7 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from cenlab import cohort, course, grading
+from cenlab import course
+from cenlab.course import cohort, grading
 
 ROOT = Path(__file__).resolve().parent.parent
 COURSE = ROOT / "courses" / "seizure-analysis"

@@ -13,7 +13,7 @@ import time
 
 from cenlab import risk
 from cenlab.reference import traffic as ref
-from cenlab.traffic import make_consignments
+from cenlab.synth.traffic import make_consignments
 
 TARGET_S = 5.0
 LOOP_SAMPLE = 20_000

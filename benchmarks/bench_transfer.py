@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from cenlab import transfer
-from cenlab.generate import make_seizures
+from cenlab.synth import make_seizures
 
 N_SEIZURES = 1_000_000
 TARGET_S = 10.0

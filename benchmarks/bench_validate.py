@@ -13,9 +13,8 @@ import statistics
 import sys
 import time
 
-from cenlab.defects import false_positive_rate, inject_defects, recall
-from cenlab.generate import make_seizures
 from cenlab.quality import validate
+from cenlab.synth import false_positive_rate, inject_defects, make_seizures, recall
 
 TARGET_S = 3.0
 AS_OF, CUTOFF = "2026-06-30", "2025-12-31"  # fixed, so that the figures do not move with the date

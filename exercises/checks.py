@@ -14,8 +14,8 @@ import math
 import pandas as pd
 
 from cenlab import risk
-from cenlab.generate import make_seizures
-from cenlab.traffic import make_passengers
+from cenlab.synth import make_seizures
+from cenlab.synth.traffic import make_passengers
 
 __all__ = ["check", "load_seizures", "load_passengers", "courier_profile"]
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from cenlab.generate import make_seizures
+from cenlab.synth import make_seizures
 
 
 @pytest.fixture(scope="session")

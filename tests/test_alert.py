@@ -8,10 +8,10 @@ import json
 import pytest
 
 from cenlab import risk
-from cenlab.alert import ALERT_SCHEMA, RECOMMENDED_ACTIONS, Alert, make_alert, validate_alert
 from cenlab.reference import traffic as ref
 from cenlab.risk import Profile, Scorecard
-from cenlab.traffic import make_consignments, make_passengers
+from cenlab.risk.alert import ALERT_SCHEMA, RECOMMENDED_ACTIONS, Alert, make_alert, validate_alert
+from cenlab.synth.traffic import make_consignments, make_passengers
 
 COURIER = Profile(
     "courier",

@@ -277,7 +277,7 @@ def test_missing_values_are_left_out(raw):
 @pytest.mark.parametrize("prepared", [False, True])
 def test_counts_agree_with_pandas_groupby_on_generated_data(prepared):
     """The bincount shortcut gives what plain groupby gives, on a few thousand seizures."""
-    from cenlab.generate import make_seizures
+    from cenlab.synth import make_seizures
 
     df = make_seizures(3_000, seed=5)
     data = an.prepare_seizures(df) if prepared else df

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cenlab import datasets
+from cenlab.synth import datasets
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -52,7 +52,7 @@ def test_generate_parquet_round_trips_and_matches_csv(tmp_path):
         (["--cases", "5", "--start", "2025-03-01", "--end", "2025-01-01"],
          "cenlab generate: error: end date 2025-01-01 is before start date 2025-03-01"),
         (["--cases", "5", "--start", "yesterday-ish"],
-         "cenlab generate: error: dates must look like 2025-01-31"),
+         "cenlab generate: error: start must be a date like 2025-12-31, got 'yesterday-ish'"),
     ],
 )  # fmt: skip
 def test_bad_input_one_line_exit_2_no_files(tmp_path, args, message):
@@ -89,8 +89,8 @@ def test_output_path_that_is_a_file_is_refused_and_kept(tmp_path):
 
 def test_failed_write_leaves_no_partial_files(tmp_path, monkeypatch):
     """An error while writing the third table leaves neither the first two nor a temp folder."""
-    from cenlab import output
-    from cenlab.generate import make_seizures
+    from cenlab.files import write as output
+    from cenlab.synth import make_seizures
 
     calls = []
     real = output.write_table

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from cenlab.cli import main
-from cenlab.generate import make_seizures
-from cenlab.output import write_tables
+from cenlab.files import write_tables
+from cenlab.synth import make_seizures
 
 
 @pytest.fixture(scope="module")

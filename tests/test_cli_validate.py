@@ -10,9 +10,8 @@ import sys
 import pandas as pd
 import pytest
 
-from cenlab.defects import inject_defects
-from cenlab.generate import make_seizures
 from cenlab.reference.defects import DEFECT_TYPES
+from cenlab.synth import inject_defects, make_seizures
 
 
 def run(*args: str, cwd) -> subprocess.CompletedProcess:

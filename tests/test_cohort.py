@@ -10,7 +10,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from cenlab import cohort, course
+from cenlab import course
+from cenlab.course import cohort
 
 COURSE = Path(__file__).resolve().parent.parent / "courses" / "seizure-analysis"
 ASSIGNMENT = "01-exploring-seizures"

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 from cenlab import analysis as an
-from cenlab.dashboard import CHARTS, FILTERS, CENDashboard
-from cenlab.generate import make_seizures
 from cenlab.reference.regions import COUNTRY_REGION
+from cenlab.synth import make_seizures
+from cenlab.ui.dashboard import CHARTS, FILTERS, CENDashboard
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from cenlab.dashboard import CHARTS, LISTS
+from cenlab.ui.dashboard import CHARTS, LISTS
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = "dashboards/cen-dashboard.ipynb"

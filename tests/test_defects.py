@@ -8,10 +8,9 @@ import pandas as pd
 import pytest
 
 from cenlab import schema
-from cenlab.defects import describe, false_positive_rate, inject_defects, recall
-from cenlab.generate import make_seizures
+from cenlab.quality.rules import RULES
 from cenlab.reference import defects as ref
-from cenlab.rules import RULES
+from cenlab.synth import describe, false_positive_rate, inject_defects, make_seizures, recall
 
 OFF = dict.fromkeys(ref.DEFECT_TYPES, 0.0)
 

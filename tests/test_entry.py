@@ -11,7 +11,7 @@ import pandas as pd
 import pycountry
 import pytest
 
-from cenlab.entry import (
+from cenlab.ui.entry import (
     ENTRY_FIELDS,
     Drill,
     EntryForm,

@@ -5,11 +5,11 @@ import pandas as pd
 import pytest
 
 from cenlab import schema
-from cenlab.generate import make_seizures
 from cenlab.reference import operations as ops
 from cenlab.reference.commodities import FLOW_UNITS
 from cenlab.reference.flows import FLOWS, SECTION_DETECTION
 from cenlab.reference.regions import LANDLOCKED
+from cenlab.synth import make_seizures
 
 PP = 2.0  # calibration tolerance, percentage points
 

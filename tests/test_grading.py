@@ -15,7 +15,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from cenlab import cohort, course, grading, sandbox
+from cenlab import course
+from cenlab.course import cohort, grading
+from cenlab.course.grading import sandbox
 
 COURSE = Path(__file__).resolve().parent.parent / "courses" / "seizure-analysis"
 ASSIGNMENT = "01-exploring-seizures"

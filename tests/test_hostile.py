@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from cenlab import cohort, course, grading
+from cenlab import course
+from cenlab.course import cohort, grading
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="grading drops privileges: needs root")
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from cenlab import identifiers as ids
+from cenlab.synth import identifiers as ids
 
 
 def test_serial_numbers_are_zero_padded_and_widen_past_the_padding():

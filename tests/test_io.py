@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from cenlab.generate import make_seizures
-from cenlab.io import date_readings, iso_dates, parse_dates, read_seizures
+from cenlab.files import date_readings, iso_dates, parse_dates, read_seizures
+from cenlab.synth import make_seizures
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cenlab import itemanalysis
+from cenlab.course import itemanalysis
 
 # trainee -> (q1-tests out of 1, q2-tests out of 2, q3 by hand out of 3; None = not yet graded)
 SCORES = {
@@ -22,13 +22,13 @@ def make_course(folder: Path) -> Path:
     """A course folder whose gradebook holds assignment a1 (one notebook) scored as SCORES."""
     from nbgrader.api import Gradebook
 
-    from cenlab.course import _with_tools_on_path
+    from cenlab.course.api import with_tools_on_path
 
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "nbgrader_config.py").write_text(
         'c = get_config()\nc.CourseDirectory.course_id = "demo"\n'
     )
-    _with_tools_on_path()
+    with_tools_on_path()
     with Gradebook(f"sqlite:///{folder / 'gradebook.db'}", "demo") as gb:
         gb.add_assignment("a1")
         gb.add_notebook("nb", "a1")

@@ -7,8 +7,8 @@ import re
 import pandas as pd
 import pytest
 
-from cenlab.generate import make_seizures
-from cenlab.narrative import CONCEALED, CONVEYED, DETECTED, narrate
+from cenlab.synth import make_seizures
+from cenlab.synth.narrative import CONCEALED, CONVEYED, DETECTED, narrate
 
 
 @pytest.fixture(scope="module")

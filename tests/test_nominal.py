@@ -3,7 +3,7 @@
 import pandas as pd
 
 from cenlab import schema
-from cenlab.nominal import locale_for
+from cenlab.synth import locale_for
 
 
 def test_tables_have_the_schema_columns(small_extract):
@@ -48,7 +48,7 @@ def test_japanese_nationals_get_japanese_names(small_extract):
 
 
 def test_same_seed_same_nominal_layer():
-    from cenlab.generate import make_seizures
+    from cenlab.synth import make_seizures
 
     a = make_seizures(300, seed=9, nominal=True)
     b = make_seizures(300, seed=9, nominal=True)

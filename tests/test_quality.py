@@ -7,10 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cenlab.defects import false_positive_rate, inject_defects, recall
-from cenlab.generate import make_seizures
 from cenlab.quality import QualityReport, compare, rules_table, validate
-from cenlab.rules import DIMENSIONS, RULES
+from cenlab.quality.rules import DIMENSIONS, RULES
+from cenlab.synth import false_positive_rate, inject_defects, make_seizures, recall
 
 AS_OF = "2026-06-30"
 # A correct seizure: 2.4 kg of cocaine at USD 35,000 a kg (the reference price), Namibia reporting.
@@ -263,7 +262,7 @@ def test_undamaged_rows_of_damaged_data_are_rarely_flagged(damaged):
 
 
 def test_the_validator_sees_the_same_on_typed_frames_and_files(damaged, tmp_path):
-    from cenlab.io import read_seizures
+    from cenlab.files import read_seizures
 
     part = damaged[0].iloc[:20_000]
     part.to_csv(tmp_path / "bad.csv", index=False)

@@ -4,7 +4,6 @@ import numpy as np
 import pycountry
 import pytest
 
-from cenlab import calibration as cal
 from cenlab.reference import operations as ops
 from cenlab.reference.commodities import ASSUMED_DETAILS, FLOW_UNITS
 from cenlab.reference.flows import FLOWS, SECTION_DETECTION
@@ -16,6 +15,7 @@ from cenlab.reference.regions import (
     RILO_MEMBERS,
     RILO_REGION,
 )
+from cenlab.synth import calibration as cal
 
 REAL = {c.alpha_2 for c in pycountry.countries}
 

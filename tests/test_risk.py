@@ -14,7 +14,7 @@ from sklearn.metrics import confusion_matrix, precision_score, recall_score
 from cenlab import risk
 from cenlab.reference import traffic as ref
 from cenlab.risk import Criterion, Profile, Scorecard
-from cenlab.traffic import make_consignments, make_passengers
+from cenlab.synth.traffic import make_consignments, make_passengers
 
 CUTOFF = "2025-10-01"  # build on January to September, judge on October to December
 SHIFT = "2025-07-02"  # the default route shift: the middle of 2025

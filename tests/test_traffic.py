@@ -11,9 +11,9 @@ import pandas as pd
 import pycountry
 import pytest
 
-from cenlab import traffic
 from cenlab.reference import traffic as ref
-from cenlab.traffic import make_consignments, make_passengers, read_traffic_csv
+from cenlab.synth import traffic
+from cenlab.synth.traffic import make_consignments, make_passengers, read_traffic_csv
 
 GENERATORS = [make_passengers, make_consignments]
 COUNTRY_COLUMNS = ["nationality", "departure_country", "transit_country", "origin_country"]

@@ -5,15 +5,14 @@ import hashlib
 import json
 from datetime import datetime, timezone
 
-import numpy as np
 import pandas as pd
 import pytest
 
-from cenlab import io, schema, transfer
-from cenlab.generate import make_seizures
-from cenlab.nominal import NCENExtract
-from cenlab.output import write_tables
+from cenlab import files, schema, transfer
+from cenlab.files import write_tables
 from cenlab.reference import cen_mapping as cm
+from cenlab.synth import NCENExtract, make_seizures
+from cenlab.transfer import outbox
 
 AS_OF = "2026-01-01"
 NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
@@ -34,7 +33,7 @@ def run(x, outbox, **kw):
 
 def sent_rows(outbox) -> pd.DataFrame:
     """Every record in every batch of the outbox, with the batch it came in."""
-    parts = [io.read_seizures(b / "seizures.csv").assign(batch=b.name)
+    parts = [files.read_seizures(b / "seizures.csv").assign(batch=b.name)
              for b in sorted(outbox.glob("batch-*"))]  # fmt: skip
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["seizure_id"])
 
@@ -191,7 +190,7 @@ def test_an_interrupted_run_repeated_sends_each_record_once(extract, tmp_path, m
         raise KeyboardInterrupt
 
     with monkeypatch.context() as m:  # the batch is written, the state is not
-        m.setattr(transfer, "_commit_state", power_cut)
+        m.setattr(outbox, "commit_state", power_cut)
         with pytest.raises(KeyboardInterrupt):
             run(x.seizures, tmp_path)
     assert len(list(tmp_path.glob("batch-*"))) == 2
@@ -206,7 +205,7 @@ def test_an_interrupted_run_repeated_sends_each_record_once(extract, tmp_path, m
 def test_interrupted_then_changed_extract_still_sends_each_version_once(extract, tmp_path,
                                                                         monkeypatch):  # fmt: skip
     x = copy(extract)
-    monkeypatch.setattr(transfer, "_commit_state", lambda path, state: 1 / 0)
+    monkeypatch.setattr(outbox, "commit_state", lambda path, state: 1 / 0)
     with pytest.raises(ZeroDivisionError):
         run(x.seizures.iloc[:200], tmp_path)
     with pytest.raises(ZeroDivisionError):  # interrupted again, now with more records
@@ -245,7 +244,7 @@ def test_the_same_extract_from_memory_or_from_its_csv_files_is_the_same_records(
 
 def test_a_new_schema_version_sends_every_record_again_as_an_update(extract, tmp_path, monkeypatch):
     run(extract, tmp_path)
-    monkeypatch.setattr(transfer, "SALT", np.uint64(12345))
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", schema.SCHEMA_VERSION + "-next")
     r = run(extract, tmp_path)
     assert r.counts["updates"] == len(extract.seizures) and r.counts["new"] == 0
 

@@ -38,8 +38,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cenlab import schema, transfer
-from cenlab.generate import make_seizures
-from cenlab.nominal import NCENExtract
+from cenlab.synth import NCENExtract, make_seizures
 
 MARK = "Ψ"
 NOW = datetime(2026, 1, 2, tzinfo=timezone.utc)

@@ -10,9 +10,8 @@ persons, companies and conveyances linked to them by case.
 
 import numpy as np
 
-from cenlab.defects import inject_defects
-from cenlab.generate import make_seizures
-from cenlab.output import write_tables
+from cenlab.files import write_tables
+from cenlab.synth import inject_defects, make_seizures
 
 # One year of seizures from 1,500 cases; seed 116 puts Namibia ("NA") in each country column.
 RECORD = {"n_cases": 1_500, "seed": 116, "start": "2025-01-01", "end": "2025-12-31"}

@@ -6,8 +6,8 @@ the passenger carried illicit goods, and which (and, where an alert is written, 
 which unit and how it was hidden).
 """
 
-from cenlab.output import write_tables
-from cenlab.traffic import make_passengers
+from cenlab.files import write_tables
+from cenlab.synth.traffic import make_passengers
 
 KEEP_TRUTH = ["illicit", "true_commodity"]
 ALERT_TRUTH = ["illicit", "true_commodity", "true_quantity", "true_unit", "true_concealment"]

@@ -4,8 +4,8 @@ Rebuild with ``python -m cenlab.course build-data courses/seizure-analysis/sourc
 Both assignments use the same synthetic extract: two years of seizures from about 3,000 cases.
 """
 
-from cenlab.generate import make_seizures
-from cenlab.output import write_tables
+from cenlab.files import write_tables
+from cenlab.synth import make_seizures
 
 EXTRACT = {"n_cases": 3_000, "seed": 2025, "start": "2024-01-01", "end": "2025-12-31"}
 ASSIGNMENTS = {

@@ -1,0 +1,109 @@
+"""``cenlab course ...``: the instructor's commands on an nbgrader course folder."""
+
+from __future__ import annotations
+
+from cenlab.cli.errors import UsageError
+
+
+def add(sub) -> None:
+    p = sub.add_parser("course", help="instructor tools for an nbgrader course folder")
+    act = p.add_subparsers(dest="action", required=True)
+
+    def action(name, help, assignment=True):
+        a = act.add_parser(name, help=help)
+        a.add_argument("course", help="course folder (holds nbgrader_config.py)")
+        if assignment:
+            a.add_argument("assignment", help="assignment name, as in source/<assignment>")
+        return a
+
+    action("build", "make the student version of every assignment", assignment=False)
+    a = action("check", "check every assignment end to end (for course authors)", False)
+    a.add_argument("--jobs", type=int, default=1, help="assignments checked at a time")
+    a = action("grade", "autograde every submission, sandboxed, in parallel")
+    a.add_argument("--jobs", type=int, default=1, help="trainees graded at a time")
+    a.add_argument("--student", action="append", help="grade only this trainee (repeatable)")
+    a.add_argument("--no-progress", action="store_true", help="no progress bar")
+    a.add_argument(
+        "--unsafe-same-user",
+        action="store_true",
+        help="without root: run trainees' code as yourself, with no sandbox",
+    )
+    a = action("feedback", "write each graded trainee's feedback (HTML)")
+    a.add_argument("--student", action="append", help="only this trainee (repeatable)")
+    a = action("export", "grades as CSV in nbgrader's export columns", assignment=False)
+    a.add_argument("--to", help="CSV file (default: <course>/grades.csv)")
+    a.add_argument("--assignment", action="append", help="only this assignment (repeatable)")
+    a = action("report", "item analysis of the cohort: table and chart")
+    a.add_argument("--png", help="chart file (default: <course>/reports/<assignment>-items.png)")
+    a = action("simulate", "file simulated submissions into submitted/ (tests, demos)")
+    a.add_argument("--students", type=int, default=30)
+    a.add_argument("--seed", type=int, default=0)
+    a.add_argument("--hostile", type=float, default=0.3, help="share of hostile submissions")
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    from cenlab import course
+
+    if args.action == "build":
+        for name in course.build(args.course):
+            print(f"built release/{name}")
+        return 0
+    if args.action == "check":
+        return _course_check(args)
+    if args.action == "grade":
+        from cenlab.course import grading
+
+        run = grading.grade(
+            args.course,
+            args.assignment,
+            jobs=args.jobs,
+            students=args.student,
+            unsafe_same_user=args.unsafe_same_user,
+            progress=not args.no_progress,
+        )
+        print(run.table())
+        print(f"{run.sandbox}; statuses in {run.status_file}")
+        return 0
+    if args.action == "feedback":
+        for path in course.feedback(args.course, args.assignment, args.student):
+            print(f"wrote {path}")
+        return 0
+    if args.action == "export":
+        print(f"wrote {course.export(args.course, args.to, assignments=args.assignment or ())}")
+        return 0
+    if args.action == "report":
+        from cenlab.course import itemanalysis
+
+        result, png = itemanalysis.report(args.course, args.assignment, args.png)
+        print(result.to_text())
+        print(f"chart: {png}")
+        return 0
+    from cenlab.course import cohort
+
+    kinds = cohort.simulate(
+        args.course, args.assignment, args.students, seed=args.seed, hostile=args.hostile
+    )
+    print(cohort.describe(kinds))
+    return 0
+
+
+def _course_check(args) -> int:
+    from pathlib import Path
+
+    from cenlab import course
+
+    folder = Path(args.course).resolve()
+    pairs = [(c, a) for c, a in course.find_assignments(folder.parent) if c == folder]
+    if not pairs:
+        raise UsageError(f"no assignment under {folder}/source/")
+    results = course.check_assignments(pairs, jobs=args.jobs)
+    failed = 0
+    for (c, a), result in zip(pairs, results):
+        problems = course.static_problems(c, a) + result.problems()
+        print(result.summary())
+        for p in problems:
+            if p not in result.problems():
+                print(f"  PROBLEM: {p}")
+        failed += bool(problems)
+    return 1 if failed else 0

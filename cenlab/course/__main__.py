@@ -1,0 +1,46 @@
+"""``python -m cenlab.course check|build-data <assignment folders>``: the author's commands."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from cenlab.course.checks import full_check
+from cenlab.course.data import build_data
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m cenlab.course", description="Course author tooling around nbgrader."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    chk = sub.add_parser("check", help="generate, autograde and check assignments")
+    chk.add_argument("assignments", nargs="+", help="courses/<course>/source/<assignment> folders")
+    chk.add_argument("--keep", help="keep the scratch course in this folder")
+    bld = sub.add_parser("build-data", help="rebuild an assignment's data files")
+    bld.add_argument("assignments", nargs="+", help="courses/<course>/source/<assignment> folders")
+    args = parser.parse_args(argv)
+    folders = [Path(a).resolve() for a in args.assignments]
+    for folder in folders:
+        if folder.parent.name != "source":
+            parser.error(f"{folder} is not a courses/<course>/source/<assignment> folder")
+    if args.command == "build-data":
+        for folder in folders:
+            for path in build_data(folder):
+                print(f"wrote {path}")
+        return 0
+    failed = 0
+    for folder in folders:
+        workdir = None if args.keep is None else Path(args.keep) / folder.name
+        result, problems = full_check(folder.parent.parent, folder.name, workdir=workdir)
+        print(result.summary())
+        extra = [p for p in problems if p not in result.problems()]
+        for p in extra:
+            print(f"  PROBLEM: {p}")
+        failed += bool(problems)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

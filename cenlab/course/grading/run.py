@@ -1,0 +1,270 @@
+"""Grade a cohort: vet each submission without running it, autograde in parallel with every
+kernel confined to the sandbox, merge the scores into the one gradebook.
+
+1. Vetting (``cenlab.vetting``), in the instructor's process, without running code: a
+   submission filed in another trainee's name is set aside, links and special files are
+   dropped, a missing, empty, damaged or foreign notebook scores 0 without running, and deleted
+   or changed test cells are put back.
+2. Autograding (``cenlab.worker``), ``jobs`` trainees at a time: each of ``jobs`` long-lived
+   worker processes grades one trainee after another in its own private course with its own
+   copy of the gradebook; every kernel runs as the worker's grader account in a private view
+   of the file system (``cenlab.sandbox``, ``cenlab.launcher``). The workers are forked from a
+   server process that has imported nbgrader once.
+3. Merging (``cenlab.merge``), in the instructor's process only, as each trainee finishes:
+   the scores go into the course gradebook through nbgrader's API, one commit per trainee in
+   one gradebook session, with nbgrader's own rules (a manual score already given keeps the
+   cell flagged for review).
+
+Every trainee gets a status and a plain-language message, written to
+``reports/<assignment>-status.csv`` and printed as a table. Limits come from the course's
+``nbgrader_config.py``: ``c.ExecutePreprocessor.timeout`` (seconds per cell),
+``c.LimitOutput.max_lines``, and the ``c.CenlabGrader`` settings in ``SETTINGS``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import json
+import os
+import shutil
+import sqlite3
+import sys
+import tempfile
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cenlab.course.grading import sandbox, worker
+
+if TYPE_CHECKING:
+    from cenlab.course.grading.vetting import Outcome
+
+# Course settings (``c.CenlabGrader.<name>`` in nbgrader_config.py) and their defaults.
+SETTINGS = {
+    "max_output_bytes": 1_000_000,  # per cell; the rest is cut
+    "notebook_timeout": 600,  # seconds for a whole submission
+    "memory_mb": 4096,  # address space of a kernel
+    "file_mb": 512,  # largest file a kernel may write
+    "processes": 512,  # processes and threads of one grader account
+}
+
+# --- the course, its limits and its submissions ----------------------------------------------
+
+
+def grading_settings(cfg) -> dict:
+    """SETTINGS overridden by ``c.CenlabGrader.*``, plus the cell timeout."""
+    out = dict(SETTINGS)
+    out.update({k: v for k, v in cfg.get("CenlabGrader", {}).items() if k in SETTINGS})
+    unknown = sorted(set(cfg.get("CenlabGrader", {})) - set(SETTINGS))
+    if unknown:
+        raise ValueError(f"unknown CenlabGrader settings {unknown}; known: {sorted(SETTINGS)}")
+    timeout = cfg.get("ExecutePreprocessor", {}).get("timeout")
+    out["cell_timeout"] = cfg.get("Execute", {}).get("timeout", timeout or 30)
+    return out
+
+
+def assignment_info(course_dir: Path, assignment: str) -> tuple[dict, dict]:
+    """(notebook name -> release notebook, grade id -> other assignment) from the gradebook
+    and the release, which ``cenlab course build`` makes."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    from cenlab.course.api import with_tools_on_path
+
+    db = course_dir / "gradebook.db"
+    build = f"run `cenlab course build {course_dir.name}` first"
+    if not db.exists():
+        raise ValueError(f"{course_dir.name} has no gradebook.db: {build}")
+    with_tools_on_path()
+    with Gradebook(f"sqlite:///{db}") as gb:
+        try:
+            names = [nb.name for nb in gb.find_assignment(assignment).notebooks]
+        except MissingEntry:
+            raise ValueError(f"{assignment!r} is not in the gradebook: {build}") from None
+        others = {
+            cell.name: other.name
+            for other in gb.assignments
+            if other.name != assignment
+            for nb in other.notebooks
+            for cell in nb.source_cells
+        }
+    import nbformat
+
+    releases = {}
+    for name in names:
+        path = course_dir / "release" / assignment / f"{name}.ipynb"
+        if not path.exists():
+            raise ValueError(f"no release of {assignment}/{name}.ipynb: {build}")
+        releases[name] = nbformat.read(str(path), as_version=4)
+    return releases, others
+
+
+def submissions(course_dir: Path, assignment: str, students=None) -> dict[str, Path]:
+    """Trainee -> ``submitted/<trainee>/<assignment>`` folder, for every trainee (or those
+    named) who submitted the assignment."""
+    found = {
+        p.parent.name: p
+        for p in sorted((course_dir / "submitted").glob(f"*/{assignment}"))
+        if p.is_dir() or p.is_symlink()
+    }
+    if students:
+        missing = sorted(set(students) - set(found))
+        if missing:
+            raise ValueError(f"no submission of {assignment} from {missing}")
+        found = {s: found[s] for s in students}
+    return found
+
+
+# --- grading a cohort ----------------------------------------------------------------------
+
+
+@dataclass
+class GradeRun:
+    course: str
+    assignment: str
+    outcomes: dict[str, Outcome]
+    status_file: Path | None = None
+    sandbox: str = ""
+
+    def table(self) -> str:
+        width = max([len(s) for s in self.outcomes] + [7]) + 2
+        lines = [f"{'trainee':<{width}}{'status':<18}{'score':>9}  message"]
+        for o in self.outcomes.values():
+            score = "-" if o.score is None else f"{o.score:g}/{o.max_score:g}"
+            lines.append(f"{o.student:<{width}}{o.status:<18}{score:>9}  {o.message}")
+        return "\n".join(lines)
+
+    def scores(self) -> dict[str, float | None]:
+        return {s: o.score for s, o in self.outcomes.items()}
+
+
+def grade(
+    course_dir,
+    assignment: str,
+    *,
+    jobs: int = 1,
+    students=None,
+    unsafe_same_user: bool = False,
+    progress: bool = True,
+) -> GradeRun:
+    """Vet, autograde (``jobs`` trainees at a time, each kernel sandboxed) and merge the scores
+    of every trainee who submitted ``assignment``; see the module doc."""
+    sandboxed = os.geteuid() == 0
+    if not sandboxed and not unsafe_same_user:
+        raise ValueError(
+            "grading runs trainees' code as an unprivileged account, which needs root: run it "
+            "with sudo, or pass --unsafe-same-user to run their code as yourself"
+        )
+    if jobs < 1:
+        raise ValueError(f"--jobs must be 1 or more, got {jobs}")
+    worker.start_server()  # imports nbgrader for the workers while this process vets
+    from cenlab.course.api import with_tools_on_path
+    from cenlab.course.grading import merge
+    from cenlab.course.grading.vetting import NOT_RUN, vet
+    from cenlab.course.paths import load_config
+
+    course_dir = Path(course_dir).resolve()
+    cfg = load_config(course_dir)
+    limits = grading_settings(cfg)
+    releases, others = assignment_info(course_dir, assignment)
+    folders = submissions(course_dir, assignment, students)
+    scratch = Path(tempfile.mkdtemp(prefix="cenlab-grade-"))
+    scratch.chmod(0o711)
+    run = GradeRun(course_dir.name, assignment, {})
+    with contextlib.ExitStack() as stack:
+        stack.callback(shutil.rmtree, scratch, ignore_errors=True)
+        hide = sandbox.hidden_folders(course_dir, scratch)
+        kernel_limits = {k: limits[k] for k in ("memory_mb", "file_mb", "processes")}
+        accounts, namespace = [None] * jobs, False
+        if sandboxed:
+            accounts = stack.enter_context(sandbox.reserved_accounts(jobs))
+            namespace = sandbox.namespace_works(accounts[0], scratch, hide, kernel_limits)
+            view = "a private view of the files" if namespace else "file permissions only"
+            run.sandbox = f"kernels run as {', '.join(a.name for a in accounts)}, {view}"
+        else:
+            run.sandbox = "UNSAFE: kernels run as the instructor"
+        for private in ("vetted", "graded"):  # submissions before and after grading
+            (scratch / private).mkdir(mode=0o700)
+        tasks = []
+        for student, folder in folders.items():
+            dest = scratch / "vetted" / student / assignment
+            vetted = vet(folder, dest, student, releases, others)
+            run.outcomes[student] = vetted.outcome
+            if vetted.notebooks:
+                tasks.append({"student": student, "vetted": str(dest)})
+        setup = dict(course_dir=str(course_dir), assignment=assignment, scratch=str(scratch))
+        setup.update(gradebook=_snapshot(course_dir / "gradebook.db", scratch), hide=hide)
+        setup.update(sandbox=sandboxed, namespace=namespace, limits=kernel_limits)
+        setup.update({k: limits[k] for k in ("max_output_bytes", "notebook_timeout")})
+        with_tools_on_path()
+        from nbgrader.api import Gradebook
+
+        cid = cfg.CourseDirectory.get("course_id", "default_course")
+        db_url = f"sqlite:///{course_dir / 'gradebook.db'}"
+        with warnings.catch_warnings(), Gradebook(db_url, cid) as gb:
+            # nbgrader 0.9.6 trips SQLAlchemy 2 "not in session" warnings on every submission.
+            warnings.filterwarnings("ignore", message=".*not in session.*")
+            for result in worker.autograde(tasks, accounts, setup, jobs, progress):
+                _take(gb, run, result, course_dir)
+            for student, outcome in run.outcomes.items():
+                if outcome.status in NOT_RUN - {"set-aside"}:
+                    merge.merge_zero(gb, assignment, student, folders[student])
+                    merge.publish(course_dir, assignment, student, None, outcome)
+            merge.read_scores(gb, assignment, run.outcomes)
+        run.status_file = write_status(course_dir, run)
+    return run
+
+
+def _snapshot(db: Path, scratch: Path) -> str:
+    """A consistent copy of the course gradebook, from which each worker's private copy is
+    made."""
+    dest = scratch / "gradebook.db"
+    src = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    dst = sqlite3.connect(dest)
+    with dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
+    dest.chmod(0o600)
+    return str(dest)
+
+
+def _take(gb, run: GradeRun, result: dict, course_dir: Path) -> None:
+    """Merge one trainee's autograding into the course: statuses, scores, notebooks."""
+    from cenlab.course.grading import merge
+
+    student = result["student"]
+    outcome = run.outcomes[student]
+    outcome.seconds = result["seconds"]
+    for status, note in dict.fromkeys(result["events"]):
+        outcome.add(status, note)
+    if not result["success"]:
+        last = [ln for ln in result["log"].splitlines() if ln.strip()][-1:] or ["no log"]
+        outcome.add("error", f"grading failed, scores left as they were ({last[0][:200]})")
+        return
+    merge.merge_scores(gb, result["scores"], run.assignment, student)
+    merge.publish(course_dir, run.assignment, student, result["graded"], outcome)
+
+
+def write_status(course_dir: Path, run: GradeRun) -> Path:
+    """``reports/<assignment>-status.csv``: one row per trainee."""
+    path = course_dir / "reports" / f"{run.assignment}-status.csv"
+    path.parent.mkdir(exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow(["student", "status", "score", "max_score", "seconds", "message"])
+        for o in run.outcomes.values():
+            out.writerow([o.student, o.status, o.score, o.max_score, f"{o.seconds:.1f}", o.message])
+    return path
+
+
+def read_status(path) -> dict[str, dict]:
+    with open(path, newline="", encoding="utf-8") as fh:
+        return {row["student"]: row for row in csv.DictReader(fh)}
+
+
+if __name__ == "__main__":  # pragma: no cover - handy while developing
+    from cenlab.course.paths import load_config
+
+    print(json.dumps(grading_settings(load_config(sys.argv[1])), indent=1))

@@ -1,0 +1,34 @@
+"""Synthetic data with ground truth: every generator is a pure function of (parameters, seed).
+
+- ``make_seizures`` (``seizures``): CEN seizure records calibrated to the ITR, with the nCEN
+  nominal layer on request (``nominal``: persons, companies, conveyances);
+- ``make_passengers`` and ``make_consignments`` (``traffic``, with the steps in ``passengers``
+  and ``consignments``): the traffic that risk profiling selects from, with the truth;
+- ``inject_defects`` (``defects``): data-entry errors with an answer key;
+- ``narrate`` (``narrative``): officer reports in varied wording;
+- ``datasets``: the committed datasets and writing a generated one.
+Underneath: ``sampling`` (every vectorised draw), ``pools`` (Faker pools), ``calibration``
+(probability tables from ``cenlab.reference``) and ``identifiers`` (ids as byte blocks).
+"""
+
+from cenlab import lazy_exports
+
+EXPORTS = {
+    "make_seizures": "seizures",
+    "parse_period": "seizures",
+    "make_nominal": "nominal",
+    "NCENExtract": "nominal",
+    "locale_for": "nominal",
+    "make_passengers": "traffic",
+    "make_consignments": "traffic",
+    "read_traffic_csv": "traffic",
+    "TRUTH_COLUMNS": "traffic",
+    "inject_defects": "defects",
+    "describe": "defects",
+    "recall": "defects",
+    "false_positive_rate": "defects",
+    "narrate": "narrative",
+    "write_generated": "datasets",
+}
+__all__ = list(EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, EXPORTS)

@@ -1,0 +1,312 @@
+"""Consignment steps for `cenlab.traffic.make_consignments`: an ordered list of vectorised draws.
+
+Each step reads and extends the shared ``state`` dict and draws from its own random stream.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from cenlab.reference import traffic as ref
+from cenlab.synth import pools, sampling
+from cenlab.synth.passengers import TRUTH_COLUMNS
+
+_STREAMS = list(ref.STREAMS)
+_CHAPTERS = list(ref.HS_CHAPTERS)
+_CODES = [
+    (ch, code, d, v) for ch, t in ref.HS_CHAPTERS.items() for code, (d, v) in t["codes"].items()
+]
+_CODE_CHAPTER = sampling.index_of([c[0] for c in _CODES], _CHAPTERS)
+_CODE_VALUE = np.array([c[3] for c in _CODES])
+_SMUGGLING = ref.CONSIGNMENT_SMUGGLING
+_COUNTRIES = sorted(
+    {c for t in ref.HS_CHAPTERS.values() for c in t["origins"]}
+    | set(ref.OTHER_ORIGINS)
+    | {
+        c
+        for t in _SMUGGLING.values()
+        for key in ("origins_before", "origins_after")
+        for c in t[key]
+    }
+    | {c for t in _SMUGGLING.values() for c in (t["hubs_after"] or {})}
+    | {c for t in ref.STREAMS.values() for c in t["hubs"]}
+    | set(ref.ENTRY_POINTS)
+)
+_USUAL = np.array([[c in ref.HS_CHAPTERS[ch]["origins"] for c in _COUNTRIES] for ch in _CHAPTERS])
+
+
+def _weights(d: dict, labels: list, drop=()) -> np.ndarray:
+    """A weight per label from a {label: weight} table, zero for labels listed in ``drop``."""
+    return np.array([0.0 if k in drop else float(d.get(k, 0.0)) for k in labels])
+
+
+def _per_stream(key: str) -> np.ndarray:
+    """One entry of STREAMS per stream, as an array to index with stream codes."""
+    return np.array([t[key] for t in ref.STREAMS.values()])
+
+
+def _per_commodity(s: dict, key: str) -> np.ndarray:
+    """One entry of CONSIGNMENT_SMUGGLING per commodity, to index with commodity codes."""
+    return np.array([_SMUGGLING[c][key] for c in s["commodities"]])
+
+
+def _c_dates(s, rng):
+    """Declaration days, sorted, following the monthly traffic; the route shift splits them."""
+    monthly = ref.MONTHLY_TRAFFIC["consignments"]
+    s["declaration_date"] = sampling.draw_dates(rng, s["n"], s["start"], s["end"], monthly)
+    shift = s["shift"] if s["shift"] is not None else s["end"] + pd.Timedelta(days=1)
+    s["after"] = (s["declaration_date"] >= shift).astype(np.int64)
+
+
+def _c_who(s, rng):
+    """Illicit or not; the commodity smuggled; the stream; the cover goods smugglers declare."""
+    n = s["n"]
+    s["illicit"] = rng.random(n) < s["rate"]
+    com = rng.choice(len(s["commodities"]), size=n, p=s["commodity_p"])
+    s["com"] = np.where(s["illicit"], com, -1)
+    streams = [_weights(_SMUGGLING[c]["streams"], _STREAMS) for c in s["commodities"]]
+    s["stream_code"] = sampling.choice_by_group(rng, s["com"] + 1, [_per_stream("share"), *streams])
+    cover = np.array([_weights(_SMUGGLING[c]["cover"], _CHAPTERS) for c in s["commodities"]])
+    s["cover"] = np.where(s["illicit"], sampling.choice_by_group(rng, com, cover), -1)
+
+
+def _c_importer(s, rng):
+    """Consignee: private person, established company, new legitimate company or front company.
+
+    Established companies form a register (activity, registered trade, registration date);
+    smugglers who use one mostly pick a company that trades in their cover goods.
+    """
+    n, h, ill, st = s["n"], ref.IMPORTER_HISTORY, s["illicit"], s["stream_code"]
+    com = np.maximum(s["com"], 0)
+    smug_private = np.where(st == _STREAMS.index("Cargo"), 0.0, _per_commodity(s, "private")[com])
+    private = rng.random(n) < np.where(ill, smug_private, _per_stream("private")[st])
+    new_p = np.where(ill, _per_commodity(s, "front")[com], _per_stream("new")[st])
+    new = ~private & (rng.random(n) < new_p)
+    established = ~private & ~new
+    m = max(200, n // h["rows_per_company"])
+    activity = sampling.normalise(rng.pareto(1.2, size=m) + 1.0)
+    trade = sampling.normalise([t["mix"][0] + t["mix"][1] for t in ref.HS_CHAPTERS.values()])
+    reg_main = rng.choice(len(_CHAPTERS), size=m, p=trade)
+    reg_age = sampling.lognormal(rng, np.full(m, h["established_age"][0]), h["established_age"][1])
+    company = rng.choice(m, size=n, p=activity)
+    order, count = np.argsort(reg_main, kind="stable"), np.bincount(reg_main, minlength=len(trade))
+    cover = np.maximum(s["cover"], 0)
+    offset = (rng.random(n) * count[cover]).astype(np.int64)
+    in_trade = order[np.minimum((np.cumsum(count) - count)[cover] + offset, m - 1)]
+    use_trade = ill & (rng.random(n) >= _per_commodity(s, "off_trade")[com]) & (count[cover] > 0)
+    company = np.where(use_trade, in_trade, company)
+    days = (s["declaration_date"] - s["start"].to_datetime64()) // np.timedelta64(1, "D")
+    annual = activity * established.sum() * 365.0 / ((s["end"] - s["start"]).days + 1)
+    new_age = sampling.lognormal(
+        rng, np.where(ill, h["front_age"][0], h["new_age"][0]), h["new_age"][1]
+    )
+    prior = np.where(new, np.where(ill, h["front_prior"], h["new_prior"]), annual[company])
+    n_new = int(new.sum())
+    importer = np.where(new, m + np.cumsum(new), company + 1)
+    s["importer_id"] = np.where(private, m + n_new + np.cumsum(private), importer).astype(np.int64)
+    s["importer_type"] = sampling.categorical(private.astype(np.int64), ["company", "private"])
+    s["importer_age_days"] = np.where(
+        private, np.nan, np.round(np.where(new, new_age, reg_age[company] + days))
+    )
+    s["importer_prior_declarations"] = rng.poisson(np.where(private, h["private_prior"], prior))
+    s["private"], s["new"], s["established"] = private, new, established
+    s["main"] = np.where(established, reg_main[company], -1)
+    s["n_companies"] = m + n_new
+
+
+def _c_goods(s, rng):
+    """Goods declared (HS code) and the importer's registered trade (fronts get one here)."""
+    n, st, ill = s["n"], s["stream_code"], s["illicit"]
+    mix = np.array([t["mix"] for t in ref.HS_CHAPTERS.values()]).T  # streams x chapters
+    off_trade = _per_stream("off_trade")[st]
+    chapter = sampling.choice_by_group(rng, st, mix)
+    chapter = np.where(s["established"] & (rng.random(n) >= off_trade), s["main"], chapter)
+    chapter = np.where(ill, s["cover"], chapter)
+    # A new company's registered trade: mostly what it declares, sometimes something else.
+    elsewhere = rng.choice(len(_CHAPTERS), size=n, p=sampling.normalise(mix.sum(axis=0)))
+    off = np.where(ill, _per_commodity(s, "off_trade")[np.maximum(s["com"], 0)], off_trade)
+    main = np.where(s["new"], np.where(rng.random(n) < off, elsewhere, chapter), s["main"])
+    first = np.searchsorted(_CODE_CHAPTER, np.arange(len(_CHAPTERS)))
+    count = np.bincount(_CODE_CHAPTER, minlength=len(_CHAPTERS))
+    code = first[chapter] + (rng.random(n) * count[chapter]).astype(np.int64)
+    s["chapter"], s["code"] = chapter, code
+    s["hs_code"] = sampling.categorical(code, [c[1] for c in _CODES])
+    s["hs_chapter"] = sampling.categorical(chapter, _CHAPTERS)
+    s["goods_description"] = sampling.categorical(code, [c[2] for c in _CODES])
+    s["importer_main_chapter"] = sampling.categorical(main, _CHAPTERS)
+    s["trade_mismatch"] = (main >= 0) & (main != chapter)
+
+
+def _c_names(s, rng):
+    """Importer names: Faker company names with a trade ending; private names from a pool."""
+    bases, suffixes = pools.company_name_pool(s["seed"]), ref.COMPANY_SUFFIXES
+    span = len(bases) * len(suffixes)
+    companies = [
+        f"{bases[k % len(bases)]} {suffixes[(k // len(bases)) % len(suffixes)]}"
+        + (f" {k // span + 1}" if k >= span else "")
+        for k in rng.permutation(s["n_companies"]).tolist()
+    ]
+    locale = ref.NAME_LOCALES.get(s["country"], "en_US")
+    people, pool = pools.person_name_pool(s["seed"], (locale,), size=45)
+    person = len(companies) + pool[0, rng.integers(0, pool.shape[1], size=s["n"])]
+    idx = np.where(s["private"], person, np.minimum(s["importer_id"], s["n_companies"]) - 1)
+    s["importer_name"] = sampling.categorical(idx, companies + people)
+
+
+def _c_route(s, rng):
+    """Origin (smugglers change it at the shift), transhipment, conveyance, office and route."""
+    n, st, com, ill, k = s["n"], s["stream_code"], s["com"], s["illicit"], len(_COUNTRIES)
+    home = [s["country"]]
+    usual = np.array([_weights(t["origins"], _COUNTRIES, home) for t in ref.HS_CHAPTERS.values()])
+    origin = sampling.choice_by_group(rng, s["chapter"], usual)
+    other = rng.choice(
+        k, size=n, p=sampling.normalise(_weights(ref.OTHER_ORIGINS, _COUNTRIES, home))
+    )
+    off = np.array([t["off_origin"] for t in ref.STREAMS.values()])[st]
+    origin = np.where(rng.random(n) < off, other, origin)
+    periods = ("origins_before", "origins_after")
+    smug = [
+        [_weights(_SMUGGLING[c][key], _COUNTRIES, home) for key in periods]
+        for c in s["commodities"]
+    ]
+    group = np.maximum(com, 0) * 2 + s["after"]
+    origin = np.where(
+        ill, sampling.choice_by_group(rng, group, np.array(smug).reshape(-1, k)), origin
+    )
+    hubs = [_weights(t["hubs"], _COUNTRIES, home) for t in ref.STREAMS.values()]
+    after_hubs = [
+        _weights(_SMUGGLING[c]["hubs_after"] or {}, _COUNTRIES, home) for c in s["commodities"]
+    ]
+    use_after = (
+        ill & (s["after"] == 1) & np.array([h.sum() > 0 for h in after_hubs])[np.maximum(com, 0)]
+    )
+    hub = sampling.choice_by_group(
+        rng, np.where(use_after, len(_STREAMS) + com, st), np.array(hubs + after_hubs)
+    )
+    p = np.array([t["transit"] for t in ref.STREAMS.values()])[st]
+    smug_p = np.array([_SMUGGLING[c]["transit"] for c in s["commodities"]])
+    p = np.where(ill, smug_p[np.maximum(com, 0), s["after"]], p)
+    hub = np.where((rng.random(n) < p) & (hub != origin), hub, -1)
+    modes = sorted({m for t in ref.STREAMS.values() for m in t["conveyance"]})
+    mode = sampling.choice_by_group(
+        rng, st, np.array([_weights(t["conveyance"], modes) for t in ref.STREAMS.values()])
+    )
+    vessel = mode == modes.index("Vessel")
+    entry = ref.ENTRY_POINTS[s["country"]]
+    last = np.where(hub >= 0, hub, origin)
+    flights = [
+        f"{ref.AIRLINE_DESIGNATORS[c]}{100 + (37 * i + 11) % 900:04d}"
+        for i, c in enumerate(_COUNTRIES)
+    ]
+    imo = [
+        f"IMO {9_000_000 + x // 10 * 10 + _imo_check(9_000_000 + x // 10 * 10)}"
+        for x in rng.integers(0, 999_999, 80)
+    ]
+    ship = rng.integers(0, len(imo), size=n)
+    routes = [
+        f"{o}-{t}-{s['country']}" if t else f"{o}-{s['country']}"
+        for o in _COUNTRIES
+        for t in _COUNTRIES + [""]
+    ]
+    s["origin"], s["hub"] = origin, hub
+    s["air_cargo"] = (st == _STREAMS.index("Cargo")) & ~vessel
+    s["transport_mode"] = sampling.categorical(mode, modes)
+    s["office"] = sampling.categorical(
+        vessel.astype(np.int64), [entry["airport"], entry["seaport"]]
+    )
+    s["conveyance_ref"] = sampling.categorical(np.where(vessel, k + ship, last), flights + imo)
+    s["origin_country"] = sampling.categorical(origin, _COUNTRIES)
+    s["transit_country"] = sampling.categorical(hub, _COUNTRIES)
+    s["route"] = sampling.categorical(origin * (k + 1) + np.where(hub >= 0, hub, k), routes)
+    s["unusual_origin"] = ~_USUAL[s["chapter"], origin]
+
+
+def _imo_check(number: int) -> int:
+    """The check digit of an IMO ship number (first six digits weighted 7 down to 2)."""
+    digits = [int(d) for d in str(number)[:6]]
+    return sum(d * w for d, w in zip(digits, range(7, 1, -1))) % 10
+
+
+def _c_value(s, rng):
+    """Gross weight, declared value and the value per kg against the norm for the goods."""
+    st, com, ill = s["stream_code"], s["com"], s["illicit"]
+    cargo_kg = np.array([t["cargo_kg"] for t in ref.HS_CHAPTERS.values()])[s["chapter"]]
+    small = np.array([t["kg"] or (1.0, 1.0) for t in ref.STREAMS.values()])[st]
+    cargo_kg = np.where(s["air_cargo"], cargo_kg / 10.0, cargo_kg)  # air freight: smaller lots
+    median = np.where(st == _STREAMS.index("Cargo"), cargo_kg, small[:, 0])
+    sigma = np.where(st == _STREAMS.index("Cargo"), 0.5, small[:, 1])
+    weight = np.maximum(np.round(sampling.lognormal(rng, median, sigma), 2), 0.05)
+    ratio_sd = np.array([t["value_sd"] for t in ref.STREAMS.values()])[st]
+    smug = np.array([_SMUGGLING[c]["value_ratio"] for c in s["commodities"]])[np.maximum(com, 0)]
+    ratio = sampling.lognormal(
+        rng, np.where(ill, smug[:, 0], 1.0), np.where(ill, smug[:, 1], ratio_sd)
+    )
+    value = np.maximum(np.round(weight * _CODE_VALUE[s["code"]] * ratio, 2), 1.0)
+    s["gross_weight_kg"], s["declared_value_usd"] = weight, value
+    s["value_per_kg"] = np.round(value / weight, 2)
+    s["value_ratio"] = np.round(value / weight / _CODE_VALUE[s["code"]], 3)
+
+
+def _c_declarant(s, rng):
+    """Customs broker for companies (some smugglers use watch-listed ones); operators otherwise."""
+    n, com = s["n"], s["com"]
+    brokers = [f"BRK{i:03d}" for i in range(1, ref.N_DECLARANTS + 1)]
+    labels = brokers + ["Express operator", "Postal operator"]
+    broker = rng.choice(
+        len(brokers), size=n, p=sampling.normalise(1.0 / np.arange(1, len(brokers) + 1) ** 0.8)
+    )
+    watch = sampling.index_of(ref.WATCHLIST_DECLARANTS, brokers)
+    watch_p = np.array([_SMUGGLING[c]["watchlist"] for c in s["commodities"]])[np.maximum(com, 0)]
+    use_watch = s["illicit"] & (rng.random(n) < watch_p)
+    broker = np.where(use_watch, watch[rng.integers(0, len(watch), size=n)], broker)
+    operator = len(brokers) + np.where(s["stream_code"] == _STREAMS.index("Postal"), 1, 0)
+    cargo = s["stream_code"] == _STREAMS.index("Cargo")
+    s["declarant"] = sampling.categorical(np.where(s["private"] & ~cargo, operator, broker), labels)
+
+
+def _c_truth(s, rng):
+    """What is hidden: commodity, quantity, unit, value and concealment; zero when legitimate."""
+    com, ill, st = np.maximum(s["com"], 0), s["illicit"], s["stream_code"]
+    q = np.array(
+        [
+            [_SMUGGLING[c]["quantity"][1].get(x, (1.0, 0.0)) for x in _STREAMS]
+            for c in s["commodities"]
+        ]
+    )
+    q = q[com, st]
+    qty = np.where(ill, sampling.lognormal(rng, q[:, 0], q[:, 1]), 0.0)
+    units = [_SMUGGLING[c]["quantity"][0] for c in s["commodities"]]
+    value = np.array([ref.COMMODITIES[c][2] for c in s["commodities"]])[com]
+    places = [ref.STREAM_CONCEALMENT[x] for x in _STREAMS]
+    s["true_commodity"] = sampling.categorical(s["com"], s["commodities"])
+    s["true_quantity"] = np.round(qty, 3)
+    s["true_unit"] = sampling.categorical(np.where(ill, com, -1), units)
+    s["true_value_usd"] = np.round(qty * value, 2)
+    s["true_concealment"] = sampling.categorical(np.where(ill, st, -1), places)
+    s["stream"] = sampling.categorical(st, _STREAMS)
+    s["consignment_id"] = np.arange(1, s["n"] + 1, dtype=np.int64)
+
+
+# Order matters: dates first (the route shift depends on them), then who smuggles what through
+# which stream; the importer before the goods (a company mostly declares its own trade); goods
+# before the route (origins depend on the goods) and before the value (norms are per HS code).
+CONSIGNMENT_STEPS = [
+    _c_dates,
+    _c_who,
+    _c_importer,
+    _c_goods,
+    _c_names,
+    _c_route,
+    _c_value,
+    _c_declarant,
+    _c_truth,
+]
+CONSIGNMENT_COLUMNS = [
+    "consignment_id", "declaration_date", "stream", "transport_mode", "office",
+    "conveyance_ref", "importer_id", "importer_name", "importer_type", "importer_main_chapter",
+    "importer_age_days", "importer_prior_declarations", "declarant", "hs_code", "hs_chapter",
+    "goods_description", "origin_country", "transit_country", "route", "gross_weight_kg",
+    "declared_value_usd", "value_per_kg", "value_ratio", "trade_mismatch", "unusual_origin",
+    *TRUTH_COLUMNS,
+]  # fmt: skip

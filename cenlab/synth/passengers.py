@@ -1,0 +1,173 @@
+"""Passenger steps for `cenlab.traffic.make_passengers`: an ordered list of small vectorised draws.
+
+Each step reads and extends the shared ``state`` dict and draws from its own random stream.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cenlab.reference import traffic as ref
+from cenlab.synth import pools, sampling
+
+TRUTH_COLUMNS = [
+    "illicit", "true_commodity", "true_quantity", "true_unit", "true_value_usd", "true_concealment",
+]  # fmt: skip
+_PAYMENTS = ["card", "corporate", "cash", "third_party"]
+
+# --- passengers ----------------------------------------------------------------------------------
+_SEGMENTS = {**ref.PASSENGER_SEGMENTS, **ref.PASSENGER_SMUGGLING}
+_AIRPORTS = list(ref.ORIGIN_AIRPORTS)
+_AIRPORT_COUNTRY = np.array([ref.ORIGIN_AIRPORTS[a][0] for a in _AIRPORTS])
+
+
+def _p_dates(s, rng):
+    """Arrival days, sorted, following the monthly traffic; the route shift splits them."""
+    s["arrival_date"] = sampling.draw_dates(
+        rng, s["n"], s["start"], s["end"], ref.MONTHLY_TRAFFIC["passengers"]
+    )
+    s["after"] = (
+        (s["arrival_date"] >= s["shift"]) if s["shift"] is not None else np.zeros(s["n"], bool)
+    )
+
+
+def _p_who(s, rng):
+    """Illicit or not, then the kind of traveller: a legitimate segment or a courier's commodity."""
+    n, legit = s["n"], list(ref.PASSENGER_SEGMENTS)
+    s["illicit"] = rng.random(n) < s["rate"]
+    seg = rng.choice(
+        len(legit),
+        size=n,
+        p=sampling.normalise([v["share"] for v in ref.PASSENGER_SEGMENTS.values()]),
+    )
+    com = rng.choice(len(s["commodities"]), size=n, p=s["commodity_p"])
+    s["kind"] = np.where(s["illicit"], len(legit) + com, seg)
+
+
+def _p_route(s, rng):
+    """Origin airport (couriers change routes at the shift), connection, arrival and flight."""
+    n, kinds = s["n"], list(_SEGMENTS)
+    home = _AIRPORT_COUNTRY == s["country"]
+    w = np.zeros((len(kinds), 2, len(_AIRPORTS)))
+    hub_w = np.zeros((len(kinds), 2, len(_AIRPORTS)))
+    hubs = np.array([ref.TRANSIT_HUBS.get(a, 0.0) for a in _AIRPORTS])
+    for k, (name, seg) in enumerate(_SEGMENTS.items()):
+        if name in ref.PASSENGER_SEGMENTS:
+            w[k] = [ref.ORIGIN_AIRPORTS[a][seg["origins"]] for a in _AIRPORTS]
+            hub_w[k] = hubs
+            continue
+        w[k, 0] = [seg["origins_before"].get(a, 0.0) for a in _AIRPORTS]
+        w[k, 1] = [seg["origins_after"].get(a, 0.0) for a in _AIRPORTS]
+        after_hubs = seg["hubs_after"] or ref.TRANSIT_HUBS
+        hub_w[k] = [hubs, [after_hubs.get(a, 0.0) for a in _AIRPORTS]]
+    w[:, :, home], hub_w[:, :, home] = 0.0, 0.0
+    group = s["kind"] * 2 + s["after"]
+    origin = sampling.choice_by_group(rng, group, w.reshape(-1, len(_AIRPORTS)))
+    transit_p = np.array([v[4] for v in ref.ORIGIN_AIRPORTS.values()])[origin]
+    courier_p = np.array([v.get("transit", (0.0, 0.0)) for v in _SEGMENTS.values()])
+    transit_p = np.where(s["illicit"], courier_p[s["kind"], s["after"].astype(int)], transit_p)
+    hub = sampling.choice_by_group(rng, group, hub_w.reshape(-1, len(_AIRPORTS)))
+    hub = np.where(
+        (rng.random(n) < transit_p) & (_AIRPORT_COUNTRY[hub] != _AIRPORT_COUNTRY[origin]), hub, -1
+    )
+    arrivals = list(ref.ENTRY_POINTS[s["country"]]["airports"])
+    arr = rng.integers(0, len(arrivals), size=n)
+    last = np.where(hub >= 0, hub, origin)
+    na, nb = len(_AIRPORTS), len(arrivals)
+    flights = [
+        f"{ref.AIRLINE_DESIGNATORS[_AIRPORT_COUNTRY[i]]}{100 + (37 * i + 101 * j) % 900:04d}"
+        for i in range(na) for j in range(nb)
+    ]  # fmt: skip
+    routes = [
+        "-".join([_AIRPORTS[o], *([_AIRPORTS[t]] if t < na else []), arrivals[j]])
+        for o in range(na) for t in range(na + 1) for j in range(nb)
+    ]  # fmt: skip
+    s["origin"], s["arrival_airport"] = origin, sampling.categorical(arr, arrivals)
+    s["flight"] = sampling.categorical(last * nb + arr, flights)
+    s["origin_airport"] = sampling.categorical(origin, _AIRPORTS)
+    s["departure_country"] = sampling.categorical(origin, _AIRPORT_COUNTRY)
+    s["transit_airport"] = sampling.categorical(hub, _AIRPORTS)
+    s["transit_country"] = sampling.categorical(hub, _AIRPORT_COUNTRY)
+    s["route"] = sampling.categorical(
+        (origin * (na + 1) + np.where(hub >= 0, hub, na)) * nb + arr, routes
+    )
+
+
+def _p_traveller(s, rng):
+    """Nationality (home, departure country or other), a name in its locale, and age."""
+    n, par = s["n"], list(_SEGMENTS.values())
+    others = list(ref.OTHER_NATIONALITIES)
+    countries = sorted(set(_AIRPORT_COUNTRY) | set(others) | {s["country"]})
+    nat_p = np.array([p["nationality"] for p in par])[s["kind"]]
+    u = rng.random(n)
+    other = sampling.index_of(others, countries)[
+        rng.choice(
+            len(others), size=n, p=sampling.normalise(list(ref.OTHER_NATIONALITIES.values()))
+        )
+    ]
+    origin_c = sampling.index_of(_AIRPORT_COUNTRY, countries)[s["origin"]]
+    home = countries.index(s["country"])
+    nat = np.where(u < nat_p[:, 0], home, np.where(u < nat_p.sum(axis=1), origin_c, other))
+    locales = tuple(sorted(set(ref.NAME_LOCALES.values()) | {"en_US"}))
+    names, pool = pools.person_name_pool(s["seed"], locales)
+    loc = sampling.index_of([ref.NAME_LOCALES.get(c, "en_US") for c in countries], locales)[nat]
+    s["nationality"] = sampling.categorical(nat, countries)
+    s["passenger_name"] = sampling.categorical(
+        pool[loc, rng.integers(0, pool.shape[1], size=n)], names
+    )
+    age = np.array([p["age"] for p in par])[s["kind"]]
+    s["age"] = np.clip(rng.normal(age[:, 0], age[:, 1]), age[:, 2], 85).astype(np.int64)
+
+
+def _p_ticket(s, rng):
+    """How the ticket was paid, how long before departure it was booked, and the trip length."""
+    par = list(_SEGMENTS.values())
+    pay = sampling.choice_by_group(rng, s["kind"], np.array([p["payment"] for p in par]))
+    s["payment"] = sampling.categorical(pay, _PAYMENTS)
+    lead, trip = (np.array([p[key] for p in par])[s["kind"]] for key in ("lead_days", "trip_days"))
+    s["booking_lead_days"] = np.floor(sampling.lognormal(rng, lead[:, 0], lead[:, 1])).astype(
+        np.int64
+    )
+    s["trip_days"] = np.ceil(sampling.lognormal(rng, trip[:, 0], trip[:, 1])).astype(np.int64)
+
+
+def _p_baggage(s, rng):
+    """Checked bags and their weight, and the number of trips in the last 12 months."""
+    par = list(_SEGMENTS.values())
+    bags = sampling.choice_by_group(rng, s["kind"], np.array([p["bags"] for p in par]))
+    kg = np.array([p["bag_kg"] for p in par], dtype=float)[s["kind"]]
+    s["bags"] = bags
+    s["baggage_kg"] = np.round(rng.gamma(4.0 * bags, kg / 4.0), 1)
+    s["trips_12m"] = rng.poisson(np.array([p["trips_12m"] for p in par])[s["kind"]])
+
+
+def _p_truth(s, rng):
+    """What a courier carries: commodity, quantity, unit, value and concealment; zero otherwise."""
+    table = ref.PASSENGER_SMUGGLING
+    com = np.where(s["illicit"], s["kind"] - len(ref.PASSENGER_SEGMENTS), -1)
+    q = np.array([table[c]["quantity"][1:] for c in s["commodities"]] + [(0.0, 0.0)])[com]
+    qty = np.where(s["illicit"], sampling.lognormal(rng, q[:, 0], q[:, 1]), 0.0)
+    units = [table[c]["quantity"][0] for c in s["commodities"]]
+    value = np.array([ref.COMMODITIES[c][2] for c in s["commodities"]] + [0.0])[com]
+    places = sorted({p for c in table.values() for p in c["concealment"]})
+    conceal_p = np.array(
+        [[table[c]["concealment"].get(p, 0.0) for p in places] for c in s["commodities"]]
+    )
+    conceal = sampling.choice_by_group(rng, np.maximum(com, 0), conceal_p)
+    s["true_commodity"] = sampling.categorical(com, s["commodities"])
+    s["true_quantity"] = np.round(qty, 3)
+    s["true_unit"] = sampling.categorical(com, units)
+    s["true_value_usd"] = np.round(qty * value, 2)
+    s["true_concealment"] = sampling.categorical(np.where(s["illicit"], conceal, -1), places)
+    s["passenger_id"] = np.arange(1, s["n"] + 1, dtype=np.int64)
+
+
+# Order matters: dates first (the route shift depends on them), then who travels (everything else
+# depends on the kind of traveller), then the route (nationality depends on the departure country).
+PASSENGER_STEPS = [_p_dates, _p_who, _p_route, _p_traveller, _p_ticket, _p_baggage, _p_truth]
+PASSENGER_COLUMNS = [
+    "passenger_id", "arrival_date", "arrival_airport", "flight", "origin_airport",
+    "departure_country", "transit_airport", "transit_country", "route", "passenger_name",
+    "nationality", "age", "payment", "booking_lead_days", "trip_days", "bags", "baggage_kg",
+    "trips_12m", *TRUTH_COLUMNS,
+]  # fmt: skip
