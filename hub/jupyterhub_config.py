@@ -1,11 +1,11 @@
 """JupyterHub configuration of a cenlab workshop on one machine (see docs/hosts.md).
 
-Run as root from the hub environment, after ``hub/roster.py apply`` prepared the state folder:
+Run as root from the hub environment, after ``cenlab-hub-roster apply`` prepared the state folder:
 
     CENLAB_HUB_STATE=/srv/cenlab-hub /opt/cenlab-hub/venv/bin/jupyterhub -f hub/jupyterhub_config.py
 
 Settings from the environment (defaults in brackets):
-    CENLAB_HUB_STATE      state folder written by hub/roster.py [/srv/cenlab-hub]
+    CENLAB_HUB_STATE      state folder written by cenlab-hub-roster [/srv/cenlab-hub]
     CENLAB_HUB_IP         address the proxy listens on [127.0.0.1]; 0.0.0.0 behind a firewall
     CENLAB_HUB_PORT       port the proxy listens on [8000]
     CENLAB_HUB_MEM_LIMIT  memory per trainee server, kernels included [1G]
@@ -26,7 +26,10 @@ c = get_config()  # noqa: F821
 
 settings_file = STATE / "hub.json"
 if not settings_file.exists():
-    sys.exit(f"{settings_file} not found: run `hub/roster.py apply ROSTER --state {STATE}` first")
+    sys.exit(
+        f"{settings_file} not found: run `{BIN / 'cenlab-hub-roster'} apply ROSTER --state {STATE}`"
+        " first"
+    )
 settings = json.loads(settings_file.read_text())
 
 sys.path.insert(0, str(HERE))

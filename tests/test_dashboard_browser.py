@@ -1,8 +1,9 @@
 """In a real browser, the Voilà page of the CEN dashboard renders its charts and answers a click.
 
 Serves ``dashboards/cen-dashboard.ipynb`` with Voilà, opens it in Debian's chromium driven by
-Playwright, waits for every chart, saves a screenshot to ``docs/dashboard.png`` (shown in the
-README), then chooses a section and checks that the figures change. Chromium comes from apt
+Playwright, waits for every chart, takes a screenshot, then chooses a section and checks that the
+figures change. The screenshot stays in pytest's temporary folder; ``make screenshots`` copies it
+to ``docs/dashboard.png`` (shown in the README). Chromium comes from apt
 (``apt-get install chromium``), never from ``playwright install``.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -24,7 +26,6 @@ from cenlab.ui.dashboard import CHARTS, LISTS
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = "dashboards/cen-dashboard.ipynb"
-SCREENSHOT = ROOT / "docs" / "dashboard.png"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -96,6 +97,13 @@ def voila_server():
         proc.stdout.close()
 
 
+def keep_screenshot(shot: Path) -> None:
+    """Copy the picture into the folder CENLAB_SCREENSHOTS names (docs, for `make screenshots`)."""
+    folder = os.environ.get("CENLAB_SCREENSHOTS")
+    if folder:
+        shutil.copy(shot, ROOT / folder / shot.name)
+
+
 def seizures_shown(page) -> tuple[int, int]:
     """The numbers in "Showing X of Y seizures." on the page."""
     text = page.get_by_text(re.compile(r"Showing [\d,]+ of [\d,]+ seizures")).inner_text()
@@ -103,7 +111,7 @@ def seizures_shown(page) -> tuple[int, int]:
     return int(shown.replace(",", "")), int(total.replace(",", ""))
 
 
-def test_voila_page_renders_the_charts_and_answers_a_click():
+def test_voila_page_renders_the_charts_and_answers_a_click(tmp_path):
     if not CHROMIUM.exists():
         pytest.fail(
             f"{CHROMIUM} is missing: install Debian's browser with `apt-get install chromium`"
@@ -124,8 +132,8 @@ def test_voila_page_renders_the_charts_and_answers_a_click():
             # Voilà scrolls inside #rendered_cells: make the window as tall as the dashboard
             height = page.evaluate("document.getElementById('rendered_cells').scrollHeight")
             page.set_viewport_size({"width": 1280, "height": height})
-            SCREENSHOT.parent.mkdir(exist_ok=True)
-            page.screenshot(path=str(SCREENSHOT))
+            shot = tmp_path / "dashboard.png"
+            page.screenshot(path=str(shot))
 
             lists = page.locator(".widget-select-multiple select")
             section_list = lists.nth(list(LISTS).index("sections"))
@@ -138,4 +146,5 @@ def test_voila_page_renders_the_charts_and_answers_a_click():
             assert 0 < shown < total_after == total
         finally:
             browser.close()
-    assert SCREENSHOT.stat().st_size > 20_000
+    assert shot.stat().st_size > 20_000
+    keep_screenshot(shot)

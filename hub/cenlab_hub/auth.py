@@ -1,8 +1,9 @@
 """A JupyterHub authenticator for the roster's login codes.
 
 Only people on the roster may log in (``allowed_users`` is set from it), and only with the code
-the host handed them: the hub checks the code against the hashes ``hub/roster.py`` wrote. There is
-no sign-up and no first-login password, so nobody can claim an account before its owner does.
+the host handed them: the hub checks the code against the hashes ``cenlab-hub-roster`` wrote.
+There is no sign-up and no first-login password, so nobody can claim an account before its owner
+does.
 After ``max_failures`` wrong codes in a row an account is locked for ``lockout_seconds``, which
 makes guessing a code hopeless (it has about 59 bits).
 """
@@ -20,7 +21,7 @@ from .codes import CodeStore
 
 class RosterCodeAuthenticator(Authenticator):
     codes_file = Unicode(
-        "", config=True, help="codes.json written by hub/roster.py: user name -> code hash"
+        "", config=True, help="codes.json written by cenlab-hub-roster: user name -> code hash"
     )
     max_failures = Integer(5, config=True, help="wrong codes in a row before a lockout")
     lockout_seconds = Integer(300, config=True, help="how long a lockout lasts")

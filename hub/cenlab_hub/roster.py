@@ -3,12 +3,17 @@
 A CSV file with a header line ``username,full_name,role,courses``: one person a line, ``role`` is
 ``trainee`` or ``instructor``, ``courses`` lists course ids separated by ``;`` (a trainee takes
 them, an instructor grades them). Lines starting with ``#`` are comments. Standard library only.
+
+``main`` is the ``cenlab-hub-roster`` command, which applies a roster to the machine (see USAGE).
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
+import os
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,3 +105,107 @@ def groups(people) -> dict[str, list[str]]:
         for c in p.courses:
             out[f"{'formgrade' if p.is_instructor else 'nbgrader'}-{c}"].append(p.username)
     return out
+
+
+# --- the command: cenlab-hub-roster -------------------------------------------------------
+
+USAGE = """\
+Manage the workshop hub's people from the roster (run as root, from the checkout: the courses
+and datasets are read from its courses/ and datasets/ folders unless named).
+
+    cenlab-hub-roster apply ROSTER.csv [--state /srv/cenlab-hub]
+        create a system account (private home, mode 0700) and a login code for everyone new on
+        the roster, a grader account and course root for every course, the exchange and the
+        shared datasets; print the codes issued and write them to STATE/codes-sheet.csv (0600)
+    cenlab-hub-roster reissue USER [USER ...] [--state ...]
+        replace lost codes (the old code stops working at once)
+    cenlab-hub-roster check ROSTER.csv
+        only read the roster and report what is wrong with it
+    cenlab-hub-roster remove-all [--state ...]
+        after the workshop: remove every account the roster made, with its home folder
+
+Codes are stored hashed; a code cannot be read back, only reissued.
+"""
+
+
+def _arguments(argv, grader_prefix: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="cenlab-hub-roster",
+        description=USAGE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--state",
+        default=os.environ.get("CENLAB_HUB_STATE", "/srv/cenlab-hub"),
+        help="the hub's state folder",
+    )
+    parser.add_argument("--courses", default="courses", help="course sources")
+    parser.add_argument("--datasets", default="datasets", help="shared datasets")
+    parser.add_argument(
+        "--grader-prefix",
+        default=os.environ.get("CENLAB_HUB_GRADER_PREFIX", grader_prefix),
+        help="grader account of a course = prefix + course id",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    a = sub.add_parser("apply", help="create accounts, codes, courses and exchange")
+    a.add_argument("roster")
+    a.add_argument("--quiet", action="store_true", help="do not print the codes")
+    r = sub.add_parser("reissue", help="replace the codes of these users")
+    r.add_argument("users", nargs="+")
+    c = sub.add_parser("check", help="check a roster file")
+    c.add_argument("roster")
+    sub.add_parser("remove-all", help="remove every account the roster made")
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    # Imported here: state builds on this module, and the hub's configuration, which imports
+    # this module, needs none of state's account management.
+    from . import state as state_mod
+
+    args = _arguments(argv, state_mod.GRADER_PREFIX)
+    try:
+        if args.command == "check":
+            people = load(args.roster)
+            n = sum(p.is_instructor for p in people)
+            print(f"{len(people) - n} trainees, {n} instructors, courses:", end=" ")
+            print(", ".join(courses(people)))
+            return 0
+        if os.geteuid() != 0:
+            raise SystemExit("run this as root: it creates system accounts")
+        state = Path(args.state)
+        if args.command == "remove-all":
+            for name in state_mod.remove_all(state, args.grader_prefix):
+                print(f"removed {name}")
+            return 0
+        roster_path = args.roster if args.command == "apply" else state / "roster.csv"
+        if args.command == "reissue":
+            known = {p.username for p in load(roster_path)}
+            unknown = sorted(set(args.users) - known)
+            if unknown:
+                raise RosterError(f"not on the roster: {', '.join(unknown)}")
+        done = state_mod.prepare(
+            state,
+            roster_path,
+            courses_src=Path(args.courses).resolve(),
+            datasets_src=Path(args.datasets).resolve(),
+            grader_prefix=args.grader_prefix,
+            reissue=set(getattr(args, "users", ())),
+        )
+    except RosterError as err:
+        print(f"roster problem: {err}", file=sys.stderr)
+        return 2
+    people, issued = done["people"], done["issued"]
+    print(f"{len(people)} people, courses: {', '.join(done['settings']['courses'])}")
+    if issued:
+        print(f"{len(issued)} new codes, also in {state / 'codes-sheet.csv'} (mode 0600):")
+        if not getattr(args, "quiet", False):
+            for user, name, code in issued:
+                print(f"  {user:<20} {name:<30} {code}")
+    else:
+        print("no new codes: everyone already has one (reissue USER for a lost code)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -34,7 +34,7 @@ def cgroup_dirs(name: str) -> dict[str, Path]:
 
 
 class CenlabSpawner(LocalProcessSpawner):
-    state_dir = Unicode("", config=True, help="the hub's state folder (hub/roster.py --state)")
+    state_dir = Unicode("", config=True, help="the hub's state folder (cenlab-hub-roster --state)")
     datasets_dir = Unicode("", config=True, help="shared read-only datasets, linked in homes")
     _cgroups: list[Path] = []
 

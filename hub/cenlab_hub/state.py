@@ -120,23 +120,49 @@ def prepare(
     New people get a system account and a code; ``reissue`` names people whose code is replaced
     (a lost slip). Codes issued in this run are written to ``codes-sheet.csv``.
     """
+    # Everything made here is readable by the users' servers unless a step makes it private.
     os.umask(0o022)
     state = Path(state).resolve()
+    courses_src = Path(courses_src)
     people = roster_mod.load(roster_path)
     courses = roster_mod.courses(people)
-    courses_src = Path(courses_src)
+    _check_courses(courses, courses_src)
+    _make_state_folder(state, roster_path)
+    issued = _accounts_and_codes(state, people, reissue)
+    graders = _courses_and_exchange(state, courses, courses_src, grader_prefix)
+    if datasets_src is not None and Path(datasets_src).is_dir():
+        _copy_readonly(Path(datasets_src), state / "datasets")
+    settings = {
+        "state": str(state),
+        "exchange": str(state / "exchange"),
+        "datasets": str(state / "datasets"),
+        "courses": {c: {"grader": graders[c], "root": str(state / "courses" / c)} for c in courses},
+    }
+    _write(state / "hub.json", json.dumps(settings, indent=1) + "\n")
+    write_jupyter_config(state, settings)
+    return {"settings": settings, "issued": issued, "people": people}
+
+
+def _check_courses(courses, courses_src: Path) -> None:
+    # Before anything is made: a mistyped course id must not leave half a hub behind.
     missing = [c for c in courses if not (courses_src / c / "nbgrader_config.py").exists()]
     if missing:
         raise roster_mod.RosterError(
             f"the roster names courses {missing} that are not in {courses_src}"
         )
+
+
+def _make_state_folder(state: Path, roster_path) -> None:
     state.mkdir(parents=True, exist_ok=True)
     os.chmod(state, 0o755)
     (state / "hub").mkdir(exist_ok=True)
-    os.chmod(state / "hub", 0o700)
+    os.chmod(state / "hub", 0o700)  # the hub's database and cookie secret
+    # The hub serves the roster as it was applied, not as the host edits it afterwards.
     _write(state / "roster.csv", Path(roster_path).read_text(encoding="utf-8"), 0o600)
 
-    # People: accounts and codes.
+
+def _accounts_and_codes(state: Path, people, reissue) -> list[tuple[str, str, str]]:
+    """Accounts and codes for everyone new (or reissued); return the codes issued."""
     store = codes_mod.CodeStore(state / "codes.json")
     hashes = store.load()
     issued = []
@@ -151,14 +177,20 @@ def prepare(
     store.save(hashes)
     if issued:
         codes_mod.write_codes_sheet(state / "codes-sheet.csv", issued)
+    return issued
 
-    # Courses: a grader account each, its course root, its exchange folder.
+
+def _courses_and_exchange(state: Path, courses, courses_src: Path, grader_prefix: str) -> dict:
+    """A grader account, a course root and an exchange folder for each course; return the
+    grader account of each course."""
     exchange = state / "exchange"
     exchange.mkdir(exist_ok=True)
+    # A root-owned root that nobody else can write: no trainee can move a course's folder away.
     os.chown(exchange, 0, 0)
     os.chmod(exchange, 0o755)
     graders = {}
     for course in courses:
+        # Grading runs trainees' code as this account, so a hostile cell reaches this course only.
         grader = ensure_user(f"{grader_prefix}{course}", f"nbgrader grader of {course}")
         graders[course] = grader.pw_name
         _install_course(
@@ -170,19 +202,7 @@ def prepare(
         os.chmod(course_exchange, 0o755)
     (state / "courses").mkdir(exist_ok=True)
     os.chmod(state / "courses", 0o755)
-
-    if datasets_src is not None and Path(datasets_src).is_dir():
-        _copy_readonly(Path(datasets_src), state / "datasets")
-
-    settings = {
-        "state": str(state),
-        "exchange": str(exchange),
-        "datasets": str(state / "datasets"),
-        "courses": {c: {"grader": graders[c], "root": str(state / "courses" / c)} for c in courses},
-    }
-    _write(state / "hub.json", json.dumps(settings, indent=1) + "\n")
-    write_jupyter_config(state, settings)
-    return {"settings": settings, "issued": issued, "people": people}
+    return graders
 
 
 def remove_all(state, grader_prefix: str = GRADER_PREFIX) -> list[str]:
@@ -200,7 +220,7 @@ def remove_all(state, grader_prefix: str = GRADER_PREFIX) -> list[str]:
 # --- what each role's servers read --------------------------------------------------------
 
 NBGRADER_CONFIG = """\
-# Site-wide nbgrader settings of this workshop hub (written by hub/roster.py; do not edit).
+# Site-wide nbgrader settings of this workshop hub (written by cenlab-hub-roster; do not edit).
 c = get_config()  # noqa: F821
 c.Exchange.root = {exchange!r}
 # Several courses share one exchange: fetched assignments go to <course>/<assignment>.
@@ -250,7 +270,7 @@ TRAINEE_LAB_OFF = [
 # with no configuration and refuses everything else, loudly.
 TRAINEE_NODE = """\
 #!/bin/sh
-# Trainees' servers run without Node.js (written by hub/roster.py; see cenlab_hub/state.py).
+# Trainees' servers run without Node.js (written by cenlab-hub-roster; see cenlab_hub/state.py).
 if [ "${1##*/}" = yarn.js ] && [ "$2" = config ]; then exit 0; fi
 echo "node: Node.js is not available in a trainee's server" >&2
 exit 127
