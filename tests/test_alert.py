@@ -8,9 +8,21 @@ import json
 import pytest
 
 from cenlab import risk
+from cenlab.reference import operations as ops
 from cenlab.reference import traffic as ref
+from cenlab.reference.alerts import DEFAULT_ACTIONS
 from cenlab.risk import Profile, Scorecard
-from cenlab.risk.alert import ALERT_SCHEMA, RECOMMENDED_ACTIONS, Alert, make_alert, validate_alert
+from cenlab.risk.alert import (
+    ALERT_SCHEMA,
+    CONCEALMENTS,
+    CONVEYANCES,
+    RECOMMENDED_ACTIONS,
+    SECTIONS,
+    UNITS,
+    Alert,
+    make_alert,
+    validate_alert,
+)
 from cenlab.synth.traffic import make_consignments, make_passengers
 
 COURIER = Profile(
@@ -120,6 +132,20 @@ def test_validate_alert_names_the_bad_field(seizure, path, value, message):
         target = target[key]
     target[path[-1]] = value
     with pytest.raises(ValueError, match=message):
+        validate_alert(d)
+
+
+def test_the_alert_uses_the_records_code_lists(seizure):
+    """Sections, conveyances, concealments and units are the CEN record's; a suspicion's section
+    is Unknown, and finds made away from a control (on a beach, on a market) are not alerts."""
+    assert SECTIONS == (*ops.SECTIONS, "Unknown")
+    assert CONVEYANCES == tuple(ops.CONVEYANCES) and UNITS == tuple(ops.UNITS)
+    away = {"Recovered from sea/beach", "On market places"}
+    assert set(CONCEALMENTS) == set(ops.CONCEALMENTS) - away
+    assert set(DEFAULT_ACTIONS.values()) <= set(RECOMMENDED_ACTIONS)
+    d = copy.deepcopy(seizure.to_dict())
+    d["what"]["concealment"] = "On market places"
+    with pytest.raises(ValueError, match="'what.concealment' must be one of In mail, In baggage"):
         validate_alert(d)
 
 

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from cenlab.files import date_readings, iso_dates, parse_dates, read_seizures
+from cenlab.reference import cen_mapping as cm
 from cenlab.synth import make_seizures
 
 
@@ -40,6 +41,16 @@ def test_semicolons_a_byte_order_mark_and_yes_no_are_understood(clean, tmp_path)
     back = read_seizures(path)
     assert back["ecommerce"].tolist() == [True, False, False, True, False]
     assert back["case_id"].tolist() == part["case_id"].tolist()
+
+
+def test_a_file_reads_the_fewest_true_false_words_and_means_what_the_transfer_means(
+    clean, tmp_path
+):
+    """One table of spellings: a file, a drill answer and a national extract agree on each word;
+    a file is read strictly, so a single letter stays text for the validator to name."""
+    assert cm.FILE_BOOLEANS.items() <= cm.TYPED_BOOLEANS.items() <= cm.BOOLEANS.items()
+    clean.head(2).assign(ecommerce=["y", "no"]).to_csv(tmp_path / "y.csv", index=False)
+    assert read_seizures(tmp_path / "y.csv")["ecommerce"].astype(str).tolist() == ["y", "no"]
 
 
 def test_text_that_cannot_be_converted_stays_text(clean, tmp_path):

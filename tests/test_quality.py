@@ -9,6 +9,7 @@ import pytest
 
 from cenlab.quality import QualityReport, compare, rules_table, validate
 from cenlab.quality.rules import DIMENSIONS, RULES
+from cenlab.reference import operations as ops
 from cenlab.synth import false_positive_rate, inject_defects, make_seizures, recall
 
 AS_OF = "2026-06-30"
@@ -97,6 +98,22 @@ def test_each_mistake_gives_one_finding_with_a_plain_message(change, rule, field
     found = only_finding(records(change))
     assert (found["rule"], found["field"], found["message"]) == (rule, field, message)
     assert found["dimension"] == next(r.dimension for r in RULES if r.name == rule)
+
+
+def test_the_value_per_unit_message_names_one_of_the_unit():
+    """Every CEN unit has its singular word, so a price reads "per litre", "per piece"."""
+    assert set(ops.UNIT_SINGULAR) == set(ops.UNITS)
+    alcohol = {"section": "Revenue", "commodity": "Alcohol products", "unit": "litres",
+               "commodity_detail": "Beer", "hs_code": "2203.00", "quantity": 20_000.0,
+               "value_usd": 240.0}  # fmt: skip
+    ipr = {"section": "IPR, Health and Safety", "commodity": "IPR products", "unit": "pieces",
+           "commodity_detail": "Clothing", "hs_code": "6204.62", "quantity": 1.0,
+           "value_usd": 2_500.0}  # fmt: skip
+    litres = only_finding(records(alcohol))["message"]
+    assert litres.startswith("20000.0 litres worth USD 240 makes USD 0.012 per litre, 1,000 times")
+    assert "the usual USD 12 per litre for Alcohol products" in litres
+    pieces = only_finding(records(ipr))["message"]
+    assert pieces.startswith("1.0 pieces worth USD 2,500 makes USD 2,500 per piece, 100 times")
 
 
 def test_dates_written_another_way_are_flagged_with_how_they_read():

@@ -21,10 +21,11 @@ import pyarrow.parquet as pq
 
 from cenlab import schema
 from cenlab.files.dates import iso_dates
+from cenlab.reference.cen_mapping import FILE_BOOLEANS
 
-ID_FIELDS = ("case_id", "seizure_id")
-NUMBER_FIELDS = ("quantity", "value_usd")
-TRUE_FALSE = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
+# Ids stay text (many distinct values) and numbers become floats; every other field is coded.
+ID_FIELDS = tuple(f.name for f in schema.SEIZURE_FIELDS if f.dtype == "string")
+NUMBER_FIELDS = tuple(f.name for f in schema.SEIZURE_FIELDS if f.dtype == "float64")
 CSV_SUFFIXES = (".csv", ".csv.gz")
 PARQUET_SUFFIXES = (".parquet", ".pq")
 
@@ -139,7 +140,7 @@ def _column(name: str, col: pa.ChunkedArray):
             return pd.arrays.ArrowStringArray(col.cast(pa.large_string()))
         return pd.DatetimeIndex(dates.take(values.codes, allow_fill=True)).as_unit("ns")
     if name == "ecommerce":
-        flags = [TRUE_FALSE.get(str(v).strip().casefold()) for v in values.categories]
+        flags = [FILE_BOOLEANS.get(str(v).strip().casefold()) for v in values.categories]
         if None not in flags:
             out = pd.array(np.array(flags + [None], dtype=object)[values.codes], dtype="boolean")
             return out if out.isna().any() else out.astype(bool)

@@ -1,13 +1,14 @@
 """``validate(df)``: check seizures against the WCO Charter of Data Quantity and Quality.
 
-Every rule in ``cenlab.rules`` runs over whole columns and reports each finding as a row, a field,
-the rule, its Charter dimension and a message a trainee can act on. The report scores each field,
-each dimension and the whole dataset: the percentage of records with nothing to fix.
+Every rule in ``cenlab.quality.rules`` runs over whole columns and reports each finding as a
+row, a field, the rule, its Charter dimension and a message a trainee can act on. The report
+scores each field, each dimension and the whole dataset: the percentage of records with nothing
+to fix.
 
 It works on a frame from ``make_seizures``, on one damaged by ``inject_defects`` and on one read
 back from a file by ``cenlab.files.read_seizures``, where a column may still hold the text typed
-(a date written 04/03/2025): ``cenlab.columns.Columns`` reads each column once in the forms the
-rules need.
+(a date written 04/03/2025): ``cenlab.quality.columns.Columns`` reads each column once in the
+forms the rules need.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 Each rule has a name, the fields it reads, a dimension, a severity (``error``: the record is wrong;
 ``warning``: someone should look at it) and a message template a trainee can act on. Its check
-takes a :class:`cenlab.quality.Columns` view of the frame and yields the rows it flags, whole
-columns at a time. Rules whose inputs are missing or invalid skip those rows: another rule
+takes a :class:`cenlab.quality.columns.Columns` view of the frame and yields the rows it flags,
+whole columns at a time. Rules whose inputs are missing or invalid skip those rows: another rule
 already reports them, and one mistake should give one finding.
 """
 
@@ -37,7 +37,6 @@ CODED_FIELDS = [f.name for f in schema.SEIZURE_FIELDS if f.codes not in (None, "
 # A value per unit this many times above or below the reference price is implausible (cenlab
 # assumption, tuned to the generator's spread of about +-35%; real data needs a wider band).
 PRICE_FACTOR = 5.0
-SINGULAR = ["kg", "g", "litre", "piece", "USD"]  # ops.UNITS, as in "USD 25 per piece"
 
 
 @dataclass(frozen=True)
@@ -237,9 +236,10 @@ def _value_per_unit(cols):
     bad = ok & ((ratio > PRICE_FACTOR) | (ratio < 1 / PRICE_FACTOR))
     pos = np.flatnonzero(bad)
     if len(pos):
-        r = ratio[pos]
+        r, singular = ratio[pos], [ops.UNIT_SINGULAR[u] for u in ops.UNITS]
         yield Hit("quantity", pos, {
-            "unit": cols.text("unit")[pos], "one": _names(SINGULAR, unit[pos]), "usd": _fmt(value[pos]), "commodity": cols.text("commodity")[pos],
+            "unit": cols.text("unit")[pos], "one": _names(singular, unit[pos]),
+            "usd": _fmt(value[pos]), "commodity": cols.text("commodity")[pos],
             "per_unit": _fmt(value[pos] / qty[pos]), "typical": _fmt(typical[pos]),
             "times": _fmt(np.maximum(r, 1 / r)), "way": np.where(r > 1, "higher", "lower"),
         })  # fmt: skip

@@ -106,11 +106,13 @@ COUNTRIES = {"uk": "GB", "el": "GR", "zz": "XX", "unk": "XX", "??": "XX"}
 # Genders of the nominal layer, counted per case; any other text counts as "unknown".
 GENDERS = {"f": "F", "female": "F", "m": "M", "male": "M", "x": "X"}
 
-# Booleans as national systems write them.
-BOOLEANS = {
-    "true": True, "yes": True, "y": True, "1": True, "1.0": True,
-    "false": False, "no": False, "n": False, "0": False, "0.0": False,
-}  # fmt: skip
+# True and false as a seizure file writes them. A file is read strictly: only these become
+# True/False, anything else stays text for the validator to name.
+FILE_BOOLEANS = {"true": True, "false": False, "yes": True, "no": False, "1": True, "0": False}
+# As a trainee types an answer in a drill: a single letter too.
+TYPED_BOOLEANS = FILE_BOOLEANS | {"y": True, "n": False}
+# As national systems write them: numbers exported as decimals too.
+BOOLEANS = TYPED_BOOLEANS | {"1.0": True, "0.0": False}
 
 # CEN field -> national spellings of its codes. CEN's own codes, in any case, and ISO alpha-3
 # country codes are recognised without being listed.

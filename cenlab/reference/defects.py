@@ -1,4 +1,4 @@
-"""The data-entry mistakes ``cenlab.defects`` injects, and the tables the quality rules use to
+"""The data-entry mistakes ``cenlab.synth.defects`` injects, and the tables the quality rules use to
 explain them (suggested corrections, date formats).
 
 Source: cenlab assumption, written from the kinds of mistakes the WCO Charter of Data Quantity and

@@ -66,6 +66,9 @@ CONVEYANCES = [
 
 UNITS = ["kg", "g", "litres", "pieces", "USD"]
 
+# Each unit as one of it is named, as in "USD 25 per piece" (quality messages).
+UNIT_SINGULAR = {"kg": "kg", "g": "g", "litres": "litre", "pieces": "piece", "USD": "USD"}
+
 # Which concealments can occur at each location (cenlab assumption). Unknown fits everywhere.
 # fmt: off
 CONCEALMENT_AT = {

@@ -17,30 +17,25 @@ from dataclasses import asdict, dataclass, field
 import pandas as pd
 import pycountry
 
+from cenlab.reference import operations as ops
+from cenlab.reference.alerts import (
+    DEFAULT_ACTIONS,
+    NOT_FROM_A_CONTROL,
+    PRIORITIES,
+    RECOMMENDED_ACTIONS,
+    STATUSES,
+    SUBJECTS,
+    UNKNOWN_SECTION,
+)
 from cenlab.reference.traffic import COMMODITIES, ENTRY_POINTS
 from cenlab.risk.profiles import Profile, Scorecard
+from cenlab.schema import UNKNOWN_COUNTRY
 
-# Source: WCO Illicit Trade Report sections and the cenlab CEN record vocabulary (DESIGN notes);
-# statuses, priorities and actions are a cenlab assumption, illustrative.
-SECTIONS = ("AML/CTF", "Drugs", "Environmental Crime", "IPR, Health and Safety", "Revenue",
-            "Security", "Unknown")  # fmt: skip
-CONVEYANCES = ("Air", "Vehicle", "Pedestrian", "Rail", "Regular mail", "Vessel", "Express courier",
-               "Unknown")  # fmt: skip
-CONCEALMENTS = ("In mail", "In baggage", "In transport", "In express courier", "In freight",
-                "On the person", "Not concealed", "In premises", "Unknown")  # fmt: skip
-UNITS = ("kg", "g", "litres", "pieces", "USD")
-STATUSES = ("Seizure", "Suspicion")
-SUBJECTS = ("Passenger", "Consignment")
-PRIORITIES = ("High", "Medium", "Low")
-RECOMMENDED_ACTIONS = (
-    "Seize the goods and open an investigation",
-    "Search the baggage and interview the passenger",
-    "Scan the container and examine the cover load",
-    "Open and examine the parcel",
-    "Check the documents and the importer's records",
-    "Inform the departure and transit administrations",
-    "Consult the investigation unit before a controlled delivery",
-)
+# The record's code lists, as far as an alert written from a targeting hit can use them.
+SECTIONS = (*ops.SECTIONS, UNKNOWN_SECTION)
+CONVEYANCES = tuple(ops.CONVEYANCES)
+CONCEALMENTS = tuple(c for c in ops.CONCEALMENTS if c not in NOT_FROM_A_CONTROL)
+UNITS = tuple(ops.UNITS)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ALERT_ID = re.compile(r"^CEN-[A-Z]{2}-\d{4}-[PC]\d{7}$")
 
@@ -48,7 +43,9 @@ _ALERT_ID = re.compile(r"^CEN-[A-Z]{2}-\d{4}-[PC]\d{7}$")
 def _country(v, missing_ok=False) -> bool:
     if v is None:
         return missing_ok
-    return isinstance(v, str) and (v == "XX" or pycountry.countries.get(alpha_2=v) is not None)
+    return isinstance(v, str) and (
+        v == UNKNOWN_COUNTRY or pycountry.countries.get(alpha_2=v) is not None
+    )
 
 
 def _text(v) -> bool:
@@ -218,7 +215,7 @@ def _what(r: pd.Series, seized: bool) -> dict:
     """What was found (a seizure) or nothing yet (a suspicion), and what was declared."""
     commodity = _value(r.get("true_commodity")) if seized else None
     what = {
-        "section": COMMODITIES[commodity][0] if commodity else "Unknown",
+        "section": COMMODITIES[commodity][0] if commodity else UNKNOWN_SECTION,
         "commodity": commodity or "Unknown",
         "quantity": float(r["true_quantity"]) if seized else None,
         "unit": _value(r.get("true_unit")) if seized else None,
@@ -232,14 +229,6 @@ def _what(r: pd.Series, seized: bool) -> dict:
             f"USD {float(r['declared_value_usd']):,.2f}"
         )
     return what
-
-
-# The action recommended when none is given: for a seizure, else by subject or conveyance.
-_DEFAULT_ACTION = {
-    "Seizure": RECOMMENDED_ACTIONS[0], "Passenger": RECOMMENDED_ACTIONS[1],
-    "Vessel": RECOMMENDED_ACTIONS[2], "Air": RECOMMENDED_ACTIONS[2],
-    "Express courier": RECOMMENDED_ACTIONS[3], "Regular mail": RECOMMENDED_ACTIONS[3],
-}  # fmt: skip
 
 
 def make_alert(row, *, profile=None, indicators=None, action: str | None = None,
@@ -289,6 +278,6 @@ def make_alert(row, *, profile=None, indicators=None, action: str | None = None,
                "destination_country": country, "itinerary": str(r["route"])},
         conveyance={"type": mode, "identifier": str(r[ref]), "date": date},
         indicators=fired, profile=getattr(profile, "name", None) or "manual selection",
-        recommended_action=action or _DEFAULT_ACTION[key], remarks=remarks,
+        recommended_action=action or DEFAULT_ACTIONS[key], remarks=remarks,
     )  # fmt: skip
     return validate_alert(alert)

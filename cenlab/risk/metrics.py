@@ -1,7 +1,12 @@
 """Selection at a capacity, targeting metrics, the time split and the scikit-learn baseline.
 
-Re-exported by `cenlab.risk`; see its docstring. Every function takes plain arrays or Series of
-True/False (``selected``: inspected or not; ``truth``: illicit or not) and is vectorised.
+`select` keeps the top share of the scores that the inspection capacity allows. The metrics are
+the ones customs reports: hit rate (precision at capacity), detection rate (recall), lift over
+random selection, share of the seized quantity or value captured, the confusion table, and
+month-by-month performance. `train_test_split_by_date` builds on the past and judges on the
+future; `BaselineClassifier` is the scikit-learn yardstick. Re-exported by `cenlab.risk`. The
+measures take plain arrays or Series of True/False (``selected``: inspected or not; ``truth``:
+illicit or not) and are vectorised.
 """
 
 from __future__ import annotations

@@ -1,11 +1,9 @@
-"""Risk profiles, scorecards, selection at an inspection capacity, and targeting metrics.
+"""Risk profiles and scorecards: the criteria an officer writes, read aloud and saved as JSON.
 
 An officer writes a `Profile` (named criteria combined with all-of / any-of / none-of) or a
-`Scorecard` (points per indicator), scores the traffic, and `select` keeps the top share that the
-inspection capacity allows. The metrics are the ones customs reports: hit rate (precision at
-capacity), detection rate (recall), lift over random selection, share of the seized quantity or
-value captured, the confusion table, and month-by-month performance. `train_test_split_by_date`
-builds on the past and judges on the future; `BaselineClassifier` is the scikit-learn yardstick.
+`Scorecard` (points per indicator, given or learned by `fit`) and scores the traffic;
+`indicator_table` judges each indicator alone. Selecting at the inspection capacity and the
+targeting measures are in `cenlab.risk.metrics`.
 """
 
 from __future__ import annotations
@@ -17,9 +15,7 @@ import numpy as np
 import pandas as pd
 
 from cenlab.reference.traffic import COLUMN_LABELS
-from cenlab.risk.metrics import (
-    as_bool,
-)
+from cenlab.risk.metrics import as_bool
 
 # operator -> (words used when a profile is read aloud, vectorised test on a column)
 OPERATORS = {

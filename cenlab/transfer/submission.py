@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from cenlab import schema
+from cenlab.files.read import ID_FIELDS, NUMBER_FIELDS
 from cenlab.quality.report import validate
 from cenlab.reference import cen_mapping as cm
 from cenlab.transfer.extract import CEN_FIELDS, day_values, strip_personal
@@ -108,13 +109,14 @@ def _typed(ok: pd.DataFrame) -> pd.DataFrame:
     kind = out.dtypes
     if kind["seizure_date"] != "datetime64[ns]":
         fix["seizure_date"] = day_values(out["seizure_date"])
-    for name in [n for n in ("quantity", "value_usd") if kind[n] != "float64"]:
+    for name in [n for n in NUMBER_FIELDS if kind[n] != "float64"]:
         fix[name] = pd.to_numeric(out[name], errors="coerce").astype(float)
     if kind["ecommerce"] != "boolean":
         fix["ecommerce"] = pd.array(np.asarray(recode(out["ecommerce"], cm.BOOLEANS), object),
                                     "boolean")  # fmt: skip
-    for name in [n for n in CEN_FIELDS[3:] if n not in fix and kind[n] == np.dtype(object)]:
+    coded = [n for n in CEN_FIELDS if n not in fix and n not in ID_FIELDS]
+    for name in [n for n in coded if kind[n] == np.dtype(object)]:
         fix[name] = out[name].astype("category")
-    for name in [n for n in CEN_FIELDS[:2] if not pd.api.types.is_string_dtype(kind[n])]:
+    for name in [n for n in ID_FIELDS if not pd.api.types.is_string_dtype(kind[n])]:
         fix[name] = out[name].astype("str")  # ids typed as numbers: as text, like a file's
     return out.assign(**fix) if fix else out

@@ -19,17 +19,19 @@ import pycountry
 
 from cenlab import schema
 from cenlab.files.dates import parse_dates
+from cenlab.files.read import NUMBER_FIELDS
 from cenlab.quality.report import validate
+from cenlab.reference import cen_mapping as cm
+from cenlab.reference import operations as ops
 from cenlab.schema import country_name
 
-ENTRY_FIELDS = [
-    "seizure_date", "reporting_country", "location_type", "direction", "section", "commodity",
-    "quantity", "unit", "value_usd", "detection_method", "concealment", "conveyance",
-    "departure_country", "destination_country", "ecommerce",
-]  # fmt: skip
-TO_CANONICAL = {("g", "kg"): 0.001, ("kg", "g"): 1000.0}  # unit entered, unit expected -> factor
-YES = {"true", "yes", "y", "1"}
-NO = {"false", "no", "n", "0", ""}
+GROUPS = {  # the panels of the screen, and so the fields of an entry, in CEN's order
+    "When and where": ["seizure_date", "reporting_country", "location_type", "direction"],
+    "Goods": ["section", "commodity", "quantity", "unit", "value_usd"],
+    "Detection": ["detection_method", "concealment", "conveyance"],
+    "Route": ["departure_country", "destination_country", "ecommerce"],
+}
+ENTRY_FIELDS = [f for fields in GROUPS.values() for f in fields]
 
 
 def solution(truth) -> dict:
@@ -75,11 +77,10 @@ def _compare(field: str, got, want: dict, entered: dict) -> tuple[bool, str]:
         if pd.isna(day) or f"{day:%Y-%m-%d}" != exp:
             return False, "Not the date of the report. Read it again: day before month."
         return True, "Right." if str(got)[:10] == exp else "Right date; write it as YYYY-MM-DD."
-    if field in ("quantity", "value_usd"):
+    if field in NUMBER_FIELDS:
         return _compare_number(field, got, exp, want, entered)
     if field == "ecommerce":
-        said = str(got).strip().casefold()
-        ok = (said in YES) == exp and said in YES | NO
+        ok = cm.TYPED_BOOLEANS.get(str(got).strip().casefold()) == exp
         return (
             ok,
             "Right." if ok else "Read again: does the report say the goods were bought online?",
@@ -99,7 +100,7 @@ def _compare_number(field, got, exp, want, entered) -> tuple[bool, str]:
     close = 0.01 if field == "value_usd" else 0.005  # reports round values to whole dollars
     if abs(x - exp) <= close * abs(exp) + 0.001:
         return True, "Right."
-    factor = TO_CANONICAL.get((str(entered.get("unit")), want["unit"]))
+    factor = _conversion(entered.get("unit"), want["unit"])
     if field == "quantity" and factor and abs(x * factor - exp) <= close * abs(exp):
         return (
             False,
@@ -110,6 +111,15 @@ def _compare_number(field, got, exp, want, entered) -> tuple[bool, str]:
             return False, f"Off by a factor of {slip:,}: check the decimal point and the unit."
     what = "amount seized" if field == "quantity" else "value in US dollars"
     return False, f"Not the {what} in the report. Read it again."
+
+
+def _conversion(unit, cen_unit: str) -> float | None:
+    """The factor that turns a quantity in ``unit`` into ``cen_unit`` (grams to kg), or None.
+    Only units on the form's list count: a unit typed in words gets the general hints."""
+    if unit not in ops.UNITS or unit == cen_unit:
+        return None
+    to, factor = cm.UNITS.get(unit, (None, None))
+    return factor if to == cen_unit else None
 
 
 def _hint(field: str, exp, want: dict, entered: dict) -> str:
@@ -163,15 +173,15 @@ NOT_ON_FORM = {"case_id": "ENTRY", "seizure_id": "ENTRY-1", "office": "ENTRY"}
 def entry_messages(entered: dict, *, as_of=None) -> dict[str, list[str]]:
     """The validator's messages on an entry being filled, by field (fields with none left out)."""
     row = {c: entered.get(c, NOT_ON_FORM.get(c)) for c in schema.columns()}
-    for f in ("quantity", "value_usd"):
+    for f in NUMBER_FIELDS:
         try:
             row[f] = float(row[f]) if row[f] not in (None, "") else np.nan
         except (TypeError, ValueError):
             pass  # left as text: the validator says it is not a number
     if isinstance(row["ecommerce"], str):
-        row["ecommerce"] = row["ecommerce"].strip().casefold() in YES
+        row["ecommerce"] = cm.TYPED_BOOLEANS.get(row["ecommerce"].strip().casefold()) is True
     df = pd.DataFrame({c: pd.Series([v], dtype=object) for c, v in row.items()})
-    for f in ("quantity", "value_usd"):
+    for f in NUMBER_FIELDS:
         if isinstance(row[f], float):
             df[f] = df[f].astype(float)
     rules = ["completeness", "validity", "consistency", "plausibility", "timeliness"]
@@ -202,12 +212,6 @@ def feedback_html(feedback: pd.DataFrame) -> str:
 
 # --- the entry screen ------------------------------------------------------------------------
 
-GROUPS = {  # the panels of the screen, in CEN's order
-    "When and where": ["seizure_date", "reporting_country", "location_type", "direction"],
-    "Goods": ["section", "commodity", "quantity", "unit", "value_usd"],
-    "Detection": ["detection_method", "concealment", "conveyance"],
-    "Route": ["departure_country", "destination_country", "ecommerce"],
-}
 LABELS = {f: f.replace("_", " ").capitalize() for f in ENTRY_FIELDS} | {"value_usd": "Value (USD)"}
 
 
@@ -229,7 +233,7 @@ class EntryForm:
                 box = w.DatePicker()
             elif f == "ecommerce":
                 box = w.Checkbox(indent=False, description="bought or sold online")
-            elif f in ("quantity", "value_usd"):
+            elif f in NUMBER_FIELDS:
                 box = w.Text(placeholder="digits, such as 2.5")
             else:
                 box = w.Dropdown(options=[("choose...", None)] + field_options(f), value=None)
@@ -260,9 +264,9 @@ class EntryForm:
             box = self.inputs[f]
             if f == "seizure_date" and v is not None:
                 v = pd.Timestamp(v).date()
-            elif f in ("quantity", "value_usd") and v is not None:
+            elif f in NUMBER_FIELDS and v is not None:
                 v = _num(float(v)) if not isinstance(v, str) else v
-            box.value = "" if v is None and f in ("quantity", "value_usd") else v
+            box.value = "" if v is None and f in NUMBER_FIELDS else v
         return self
 
     def current_messages(self) -> dict[str, list[str]]:
