@@ -5,7 +5,12 @@ fallbacks below, a cenlab assumption: a neighbouring or official-language locale
 Faker has no locale for, and a regional default after that. Data only: no logic here.
 """
 
-# country -> locale, for countries without a Faker locale of their own.
+# Source: cenlab assumption. country -> locale, for countries Faker has several locales for:
+# the one that names most of its people, pinned so that a locale added to Faker cannot change
+# whose names a seed gives (otherwise the first ``xx_CC`` in Faker's list is taken).
+PREFERRED_LOCALE = {"US": "en_US", "GB": "en_GB", "DK": "da_DK", "IN": "en_IN", "NG": "en_NG"}
+
+# Source: cenlab assumption. country -> locale, for countries without a Faker locale of their own.
 # fmt: off
 LOCALE_FALLBACK = {
     "MA": "fr_FR", "TN": "fr_FR", "SN": "fr_FR", "CI": "fr_FR", "CM": "fr_FR", "ML": "fr_FR",
@@ -25,7 +30,8 @@ LOCALE_FALLBACK = {
 }
 # fmt: on
 
-# WCO region -> locale, when a country has neither its own locale nor a fallback above.
+# Source: cenlab assumption. WCO region -> locale, when a country has neither its own locale nor a
+# fallback above; DEFAULT_LOCALE when it has no region either.
 REGION_LOCALE = {
     "EUR": "en_GB",
     "AMS": "es_MX",
@@ -34,4 +40,6 @@ REGION_LOCALE = {
     "ESA": "en_KE",
     "WCA": "fr_FR",
 }
+
+# Source: cenlab assumption. The locale of a country with no locale, fallback or region.
 DEFAULT_LOCALE = "en_US"

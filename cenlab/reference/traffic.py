@@ -1,6 +1,6 @@
 """Reference tables for passenger and cargo traffic: data only, no logic.
 
-`cenlab.traffic` picks and combines these tables; `cenlab.risk` reads the indicator tables.
+`cenlab.synth.traffic` picks and combines these tables; `cenlab.risk` reads the indicator tables.
 Countries are ISO 3166-1 alpha-2 codes ("NA" is Namibia, never a missing value). Airports are
 IATA codes, ports UN/LOCODEs, goods HS 2022 six-digit codes kept as text ("080390", not 80390).
 Every figure below that is not cited is invented for training and says so.
@@ -79,7 +79,8 @@ OTHER_NATIONALITIES = {
 }  # fmt: skip
 
 # Source: Faker locale list; the mapping is a cenlab assumption. Nationalities not listed take
-# names from en_US. Only Latin-script locales, as in a passport's machine-readable zone.
+# names from DEFAULT_NAME_LOCALE. Only Latin-script locales, as in a passport's machine-readable
+# zone.
 NAME_LOCALES = {
     "NL": "nl_NL", "BE": "nl_BE", "FR": "fr_FR", "DE": "de_DE", "ES": "es_ES", "GB": "en_GB",
     "IE": "en_IE", "IT": "it_IT", "PT": "pt_PT", "PL": "pl_PL", "TR": "tr_TR", "US": "en_US",
@@ -89,11 +90,18 @@ NAME_LOCALES = {
     "DK": "da_DK", "GR": "en_US", "VN": "vi_VN", "CL": "es_CL", "AR": "es_AR", "ID": "id_ID",
 }  # fmt: skip
 
+# Source: Faker locale list; a cenlab assumption. Names of nationalities NAME_LOCALES leaves out.
+DEFAULT_NAME_LOCALE = "en_US"
+
+# Source: cenlab assumption. How a ticket is paid: the ``payment`` shares of PASSENGER_SEGMENTS
+# and PASSENGER_SMUGGLING are in this order.
+PAYMENTS = ("card", "corporate", "cash", "third_party")
+
 # Source: cenlab assumption, illustrative (the legitimate travellers).
-# share: of legitimate passengers; origins: column of ORIGIN_AIRPORTS; payment: shares of
-# (card, corporate, cash, third_party); lead_days, trip_days: (median, log-sd); bags: shares of
-# 0, 1, 2, 3 checked bags; bag_kg: mean kg per bag; trips_12m: mean trips in the last 12 months;
-# age: (mean, sd, youngest); nationality: shares (reporting country, departure country), rest other.
+# share: of legitimate passengers; origins: column of ORIGIN_AIRPORTS; payment: shares in the
+# order of PAYMENTS; lead_days, trip_days: (median, log-sd); bags: shares of 0, 1, 2, 3 checked
+# bags; bag_kg: mean kg per bag; trips_12m: mean trips in the last 12 months; age: (mean, sd,
+# youngest); nationality: shares (reporting country, departure country), rest other.
 PASSENGER_SEGMENTS = {
     "holiday": dict(
         share=0.55, origins=1, payment=(0.87, 0.0, 0.07, 0.06), lead_days=(40, 0.9),
@@ -350,9 +358,15 @@ COMPANY_SUFFIXES = (
 
 # Source: cenlab assumption, illustrative. Customs brokers are coded BRK001 to BRK060.
 N_DECLARANTS = 60
+# Source: cenlab assumption, illustrative. Vessels calling with cargo: placeholder IMO numbers
+# (valid check digits), drawn per seed.
+N_VESSELS = 80
 # Source: cenlab assumption, illustrative. Brokers on the administration's watch list (the planted
 # declarant indicator).
 WATCHLIST_DECLARANTS = ("BRK017", "BRK042")
+# Source: cenlab assumption, illustrative. stream -> who declares for a private consignee there;
+# streams not listed (Cargo) go through a customs broker, as companies do.
+OPERATOR_DECLARANTS = {"Express": "Express operator", "Postal": "Postal operator"}
 
 # --- commodities --------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Consignment steps for `cenlab.traffic.make_consignments`: an ordered list of vectorised draws.
+"""Consignment steps of `cenlab.synth.traffic.make_consignments`: an ordered list of draws.
 
 Each step reads and extends the shared ``state`` dict and draws from its own random stream.
 """
@@ -63,12 +63,13 @@ def _c_who(s, rng):
     """Illicit or not; the commodity smuggled; the stream; the cover goods smugglers declare."""
     n = s["n"]
     s["illicit"] = rng.random(n) < s["rate"]
-    com = rng.choice(len(s["commodities"]), size=n, p=s["commodity_p"])
+    com = sampling.draw(rng, s["commodity_p"], n)
     s["com"] = np.where(s["illicit"], com, -1)
     streams = [_weights(_SMUGGLING[c]["streams"], _STREAMS) for c in s["commodities"]]
-    s["stream_code"] = sampling.choice_by_group(rng, s["com"] + 1, [_per_stream("share"), *streams])
+    table = np.array([_per_stream("share"), *streams])
+    s["stream_code"] = sampling.draw_by_group(rng, s["com"] + 1, table)
     cover = np.array([_weights(_SMUGGLING[c]["cover"], _CHAPTERS) for c in s["commodities"]])
-    s["cover"] = np.where(s["illicit"], sampling.choice_by_group(rng, com, cover), -1)
+    s["cover"] = np.where(s["illicit"], sampling.draw_by_group(rng, com, cover), -1)
 
 
 def _c_importer(s, rng):
@@ -87,9 +88,9 @@ def _c_importer(s, rng):
     m = max(200, n // h["rows_per_company"])
     activity = sampling.normalise(rng.pareto(1.2, size=m) + 1.0)
     trade = sampling.normalise([t["mix"][0] + t["mix"][1] for t in ref.HS_CHAPTERS.values()])
-    reg_main = rng.choice(len(_CHAPTERS), size=m, p=trade)
+    reg_main = sampling.draw(rng, trade, m)
     reg_age = sampling.lognormal(rng, np.full(m, h["established_age"][0]), h["established_age"][1])
-    company = rng.choice(m, size=n, p=activity)
+    company = sampling.draw(rng, activity, n)
     order, count = np.argsort(reg_main, kind="stable"), np.bincount(reg_main, minlength=len(trade))
     cover = np.maximum(s["cover"], 0)
     offset = (rng.random(n) * count[cover]).astype(np.int64)
@@ -120,11 +121,11 @@ def _c_goods(s, rng):
     n, st, ill = s["n"], s["stream_code"], s["illicit"]
     mix = np.array([t["mix"] for t in ref.HS_CHAPTERS.values()]).T  # streams x chapters
     off_trade = _per_stream("off_trade")[st]
-    chapter = sampling.choice_by_group(rng, st, mix)
+    chapter = sampling.draw_by_group(rng, st, mix)
     chapter = np.where(s["established"] & (rng.random(n) >= off_trade), s["main"], chapter)
     chapter = np.where(ill, s["cover"], chapter)
     # A new company's registered trade: mostly what it declares, sometimes something else.
-    elsewhere = rng.choice(len(_CHAPTERS), size=n, p=sampling.normalise(mix.sum(axis=0)))
+    elsewhere = sampling.draw(rng, mix.sum(axis=0), n)
     off = np.where(ill, _per_commodity(s, "off_trade")[np.maximum(s["com"], 0)], off_trade)
     main = np.where(s["new"], np.where(rng.random(n) < off, elsewhere, chapter), s["main"])
     first = np.searchsorted(_CODE_CHAPTER, np.arange(len(_CHAPTERS)))
@@ -147,79 +148,86 @@ def _c_names(s, rng):
         + (f" {k // span + 1}" if k >= span else "")
         for k in rng.permutation(s["n_companies"]).tolist()
     ]
-    locale = ref.NAME_LOCALES.get(s["country"], "en_US")
+    locale = ref.NAME_LOCALES.get(s["country"], ref.DEFAULT_NAME_LOCALE)
     people, pool = pools.person_name_pool(s["seed"], (locale,), size=45)
     person = len(companies) + pool[0, rng.integers(0, pool.shape[1], size=s["n"])]
     idx = np.where(s["private"], person, np.minimum(s["importer_id"], s["n_companies"]) - 1)
     s["importer_name"] = sampling.categorical(idx, companies + people)
 
 
-def _c_route(s, rng):
-    """Origin (smugglers change it at the shift), transhipment, conveyance, office and route."""
-    n, st, com, ill, k = s["n"], s["stream_code"], s["com"], s["illicit"], len(_COUNTRIES)
-    home = [s["country"]]
+def _c_origin(s, rng):
+    """Country of origin: mostly a usual exporter of the goods, sometimes another country;
+    smugglers use their own source countries, which change at the route shift."""
+    n, st, k, home = s["n"], s["stream_code"], len(_COUNTRIES), [s["country"]]
     usual = np.array([_weights(t["origins"], _COUNTRIES, home) for t in ref.HS_CHAPTERS.values()])
-    origin = sampling.choice_by_group(rng, s["chapter"], usual)
-    other = rng.choice(
-        k, size=n, p=sampling.normalise(_weights(ref.OTHER_ORIGINS, _COUNTRIES, home))
-    )
-    off = np.array([t["off_origin"] for t in ref.STREAMS.values()])[st]
-    origin = np.where(rng.random(n) < off, other, origin)
+    origin = sampling.draw_by_group(rng, s["chapter"], usual)
+    other = sampling.draw(rng, _weights(ref.OTHER_ORIGINS, _COUNTRIES, home), n)
+    origin = np.where(rng.random(n) < _per_stream("off_origin")[st], other, origin)
     periods = ("origins_before", "origins_after")
-    smug = [
-        [_weights(_SMUGGLING[c][key], _COUNTRIES, home) for key in periods]
-        for c in s["commodities"]
-    ]
-    group = np.maximum(com, 0) * 2 + s["after"]
-    origin = np.where(
-        ill, sampling.choice_by_group(rng, group, np.array(smug).reshape(-1, k)), origin
-    )
+    smug = np.array(
+        [[_weights(_SMUGGLING[c][key], _COUNTRIES, home) for key in periods]
+         for c in s["commodities"]]
+    )  # fmt: skip
+    group = np.maximum(s["com"], 0) * 2 + s["after"]
+    smuggled = sampling.draw_by_group(rng, group, smug.reshape(-1, k))
+    s["origin"] = np.where(s["illicit"], smuggled, origin)
+    s["origin_country"] = sampling.categorical(s["origin"], _COUNTRIES)
+    s["unusual_origin"] = ~_USUAL[s["chapter"], s["origin"]]
+
+
+def _c_transit(s, rng):
+    """Transhipment through a hub of the stream, or after the shift through the smugglers' new
+    hubs; and the route. A hub that is the origin itself means a direct consignment."""
+    n, st, ill, k, home = s["n"], s["stream_code"], s["illicit"], len(_COUNTRIES), [s["country"]]
+    com = np.maximum(s["com"], 0)
     hubs = [_weights(t["hubs"], _COUNTRIES, home) for t in ref.STREAMS.values()]
-    after_hubs = [
-        _weights(_SMUGGLING[c]["hubs_after"] or {}, _COUNTRIES, home) for c in s["commodities"]
+    after = {c: _weights(_SMUGGLING[c]["hubs_after"] or {}, _COUNTRIES, home)
+             for c in s["commodities"]}  # fmt: skip
+    # Only commodities that keep a hub outside the reporting country get a row of their own: an
+    # all-zero row cannot be drawn from, and the others keep their stream's hubs.
+    after = {c: w for c, w in after.items() if w.sum() > 0}
+    row = {c: len(hubs) + i for i, c in enumerate(after)}
+    after_row = np.array([row.get(c, -1) for c in s["commodities"]])[com]
+    use_after = ill & (s["after"] == 1) & (after_row >= 0)
+    table = np.array(hubs + list(after.values()))
+    hub = sampling.draw_by_group(rng, np.where(use_after, after_row, st), table)
+    p = np.where(ill, _per_commodity(s, "transit")[com, s["after"]], _per_stream("transit")[st])
+    hub = np.where((rng.random(n) < p) & (hub != s["origin"]), hub, -1)
+    routes = [
+        f"{o}-{t}-{s['country']}" if t else f"{o}-{s['country']}"
+        for o in _COUNTRIES
+        for t in _COUNTRIES + [""]
     ]
-    use_after = (
-        ill & (s["after"] == 1) & np.array([h.sum() > 0 for h in after_hubs])[np.maximum(com, 0)]
-    )
-    hub = sampling.choice_by_group(
-        rng, np.where(use_after, len(_STREAMS) + com, st), np.array(hubs + after_hubs)
-    )
-    p = np.array([t["transit"] for t in ref.STREAMS.values()])[st]
-    smug_p = np.array([_SMUGGLING[c]["transit"] for c in s["commodities"]])
-    p = np.where(ill, smug_p[np.maximum(com, 0), s["after"]], p)
-    hub = np.where((rng.random(n) < p) & (hub != origin), hub, -1)
+    s["hub"] = hub
+    s["transit_country"] = sampling.categorical(hub, _COUNTRIES)
+    s["route"] = sampling.categorical(s["origin"] * (k + 1) + np.where(hub >= 0, hub, k), routes)
+
+
+def _c_conveyance(s, rng):
+    """Transport mode, the office of entry (seaport or airport) and the vessel or flight of the
+    last leg."""
+    n, st, k = s["n"], s["stream_code"], len(_COUNTRIES)
     modes = sorted({m for t in ref.STREAMS.values() for m in t["conveyance"]})
-    mode = sampling.choice_by_group(
-        rng, st, np.array([_weights(t["conveyance"], modes) for t in ref.STREAMS.values()])
-    )
+    by_stream = np.array([_weights(t["conveyance"], modes) for t in ref.STREAMS.values()])
+    mode = sampling.draw_by_group(rng, st, by_stream)
     vessel = mode == modes.index("Vessel")
     entry = ref.ENTRY_POINTS[s["country"]]
-    last = np.where(hub >= 0, hub, origin)
+    last = np.where(s["hub"] >= 0, s["hub"], s["origin"])
     flights = [
         f"{ref.AIRLINE_DESIGNATORS[c]}{100 + (37 * i + 11) % 900:04d}"
         for i, c in enumerate(_COUNTRIES)
     ]
     imo = [
         f"IMO {9_000_000 + x // 10 * 10 + _imo_check(9_000_000 + x // 10 * 10)}"
-        for x in rng.integers(0, 999_999, 80)
+        for x in rng.integers(0, 999_999, ref.N_VESSELS)
     ]
     ship = rng.integers(0, len(imo), size=n)
-    routes = [
-        f"{o}-{t}-{s['country']}" if t else f"{o}-{s['country']}"
-        for o in _COUNTRIES
-        for t in _COUNTRIES + [""]
-    ]
-    s["origin"], s["hub"] = origin, hub
     s["air_cargo"] = (st == _STREAMS.index("Cargo")) & ~vessel
     s["transport_mode"] = sampling.categorical(mode, modes)
     s["office"] = sampling.categorical(
         vessel.astype(np.int64), [entry["airport"], entry["seaport"]]
     )
     s["conveyance_ref"] = sampling.categorical(np.where(vessel, k + ship, last), flights + imo)
-    s["origin_country"] = sampling.categorical(origin, _COUNTRIES)
-    s["transit_country"] = sampling.categorical(hub, _COUNTRIES)
-    s["route"] = sampling.categorical(origin * (k + 1) + np.where(hub >= 0, hub, k), routes)
-    s["unusual_origin"] = ~_USUAL[s["chapter"], origin]
 
 
 def _imo_check(number: int) -> int:
@@ -252,17 +260,19 @@ def _c_declarant(s, rng):
     """Customs broker for companies (some smugglers use watch-listed ones); operators otherwise."""
     n, com = s["n"], s["com"]
     brokers = [f"BRK{i:03d}" for i in range(1, ref.N_DECLARANTS + 1)]
-    labels = brokers + ["Express operator", "Postal operator"]
-    broker = rng.choice(
-        len(brokers), size=n, p=sampling.normalise(1.0 / np.arange(1, len(brokers) + 1) ** 0.8)
-    )
+    operators = ref.OPERATOR_DECLARANTS
+    labels = brokers + list(operators.values())
+    broker = sampling.draw(rng, 1.0 / np.arange(1, len(brokers) + 1) ** 0.8, n)
     watch = sampling.index_of(ref.WATCHLIST_DECLARANTS, brokers)
     watch_p = np.array([_SMUGGLING[c]["watchlist"] for c in s["commodities"]])[np.maximum(com, 0)]
     use_watch = s["illicit"] & (rng.random(n) < watch_p)
     broker = np.where(use_watch, watch[rng.integers(0, len(watch), size=n)], broker)
-    operator = len(brokers) + np.where(s["stream_code"] == _STREAMS.index("Postal"), 1, 0)
-    cargo = s["stream_code"] == _STREAMS.index("Cargo")
-    s["declarant"] = sampling.categorical(np.where(s["private"] & ~cargo, operator, broker), labels)
+    # Per stream, the label of the operator that declares for private consignees (-1: a broker).
+    operator = np.array(
+        [len(brokers) + list(operators).index(x) if x in operators else -1 for x in _STREAMS]
+    )[s["stream_code"]]
+    by_operator = s["private"] & (operator >= 0)
+    s["declarant"] = sampling.categorical(np.where(by_operator, operator, broker), labels)
 
 
 def _c_truth(s, rng):
@@ -290,14 +300,19 @@ def _c_truth(s, rng):
 
 # Order matters: dates first (the route shift depends on them), then who smuggles what through
 # which stream; the importer before the goods (a company mostly declares its own trade); goods
-# before the route (origins depend on the goods) and before the value (norms are per HS code).
+# before the origin (usual exporters depend on the goods) and before the value (norms are per HS
+# code); the origin before the transit (a hub is never the origin), the transit before the
+# conveyance (the flight is the last leg's) and the conveyance before the value (air cargo lots
+# are smaller).
 CONSIGNMENT_STEPS = [
     _c_dates,
     _c_who,
     _c_importer,
     _c_goods,
     _c_names,
-    _c_route,
+    _c_origin,
+    _c_transit,
+    _c_conveyance,
     _c_value,
     _c_declarant,
     _c_truth,

@@ -21,6 +21,7 @@ from cenlab.reference import defects as ref
 from cenlab.reference import operations as ops
 from cenlab.reference.commodities import FLOW_UNITS
 from cenlab.seeding import check_seed, make_rng
+from cenlab.synth.options import keyword_options
 
 KEY_COLUMNS = ["row", "seizure_id", "field", "defect", "rule", "dimension", "original", "damaged"]
 COUNTRIES = rulebook.COUNTRY_FIELDS
@@ -47,6 +48,7 @@ def describe() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns).set_index("defect")
 
 
+@keyword_options
 def inject_defects(df: pd.DataFrame, *, seed: int = 0, rates=None, cutoff=None):
     """A damaged copy of ``df`` and its answer key (see the module docstring).
 

@@ -14,9 +14,15 @@ import numpy as np
 import pandas as pd
 from faker.config import AVAILABLE_LOCALES
 
+from cenlab.reference import nominal as ref
 from cenlab.reference import operations as ops
 from cenlab.reference.commodities import COMPANY_CONCEALMENTS, PERSONS_PER_CASE
-from cenlab.reference.locales import DEFAULT_LOCALE, LOCALE_FALLBACK, REGION_LOCALE
+from cenlab.reference.locales import (
+    DEFAULT_LOCALE,
+    LOCALE_FALLBACK,
+    PREFERRED_LOCALE,
+    REGION_LOCALE,
+)
 from cenlab.reference.regions import COUNTRY_REGION
 from cenlab.seeding import make_rng
 from cenlab.synth import identifiers as ids
@@ -25,8 +31,6 @@ from cenlab.synth.pools import locale_pools
 from cenlab.synth.sampling import draw
 
 POOL = 60  # names per pool; family x given names give thousands of combinations
-ROLES = ["Courier", "Owner", "Organiser", "Recipient", "Driver"]
-COMPANY_ROLES = ["Importer", "Exporter", "Carrier", "Consignee"]
 
 
 @dataclass
@@ -53,7 +57,7 @@ def _own_locales() -> dict[str, str]:
     for loc in AVAILABLE_LOCALES:
         if "_" in loc:
             own.setdefault(loc.split("_")[1], loc)
-    own.update({"US": "en_US", "GB": "en_GB", "DK": "da_DK", "IN": "en_IN", "NG": "en_NG"})
+    own.update(PREFERRED_LOCALE)
     return own
 
 
@@ -80,78 +84,116 @@ def _by_locale(countries: np.ndarray, seed: int, field: str, rng) -> np.ndarray:
     return out
 
 
+# case field -> seizure column, read once per case (from its first seizure)
+_CASE_FIELDS = {
+    "home": "reporting_country",
+    "dep": "departure_country",
+    "conc": "concealment",
+    "conv": "conveyance",
+}
+
+
 def make_nominal(seizures: pd.DataFrame, cases: dict, *, seed: int) -> NCENExtract:
     """Persons, companies and conveyances for the cases behind ``seizures``."""
     rng = make_rng(seed, stream="nominal")
     first = seizures.drop_duplicates("case_id")
-    case_id = first["case_id"].astype(str).to_numpy()
-    date = first["seizure_date"].to_numpy()
-    home = first["reporting_country"].astype(str).to_numpy()
-    dep = first["departure_country"].astype(str).to_numpy()
-    conc = first["concealment"].astype(str).to_numpy()
-    conv = first["conveyance"].astype(str).to_numpy()
-    # Persons: couriers in baggage and on the person, recipients of mail; nationality of the
-    # departure country, the reporting country, or elsewhere.
-    lam = np.where(np.isin(conc, ["In baggage", "On the person", "In transport"]), 1.4, 0.6)
-    lam = lam * PERSONS_PER_CASE / 0.9
-    k = rng.poisson(lam)
-    pi = np.repeat(np.arange(len(case_id)), k)
+    case = {
+        "id": first["case_id"].astype(str).to_numpy(),
+        "date": first["seizure_date"].to_numpy(),
+        **{k: first[c].astype(str).to_numpy() for k, c in _CASE_FIELDS.items()},
+    }
+    # One stream for the three tables, in this order, so that the bytes of a seed stay as they
+    # were when the layer was one function.
+    persons = _persons(case, rng, seed)
+    companies = _companies(case, rng, seed)
+    conveyances = _conveyances(case, rng, seed)
+    return NCENExtract(seizures, persons, companies, conveyances)
+
+
+def _labels(table: dict, rng, n: int) -> np.ndarray:
+    """``n`` keys of a {label: weight} table, drawn by weight."""
+    return np.array(list(table), dtype=object)[draw(rng, list(table.values()), n)]
+
+
+def _document(rng, n: int, field: str):
+    fmt = ref.DOCUMENT_NUMBERS[field]
+    return random_code(rng, n, letters=fmt["letters"], width=fmt["digits"])
+
+
+def _persons(case: dict, rng, seed: int) -> pd.DataFrame:
+    """Persons: couriers with the goods, recipients of mail and freight; nationality of the
+    departure country, the reporting country, or elsewhere."""
+    factor = ref.PERSONS_FACTOR
+    with_goods = np.isin(case["conc"], ref.PERSON_CONCEALMENTS)
+    lam = np.where(with_goods, factor["with_goods"], factor["other"])
+    lam = lam * PERSONS_PER_CASE / factor["mean"]
+    pi = np.repeat(np.arange(len(case["id"])), rng.poisson(lam))
     n = len(pi)
-    choice = draw(rng, [0.5, 0.4, 0.1], n)
+    source = list(ref.NATIONALITY_SOURCE)
+    choice = draw(rng, list(ref.NATIONALITY_SOURCE.values()), n)
     world = np.array(sorted(COUNTRY_REGION), dtype=object)
-    nat = np.where(choice == 0, dep[pi], home[pi])
-    nat = np.where((choice == 2) | (nat == "XX"), world[rng.integers(0, len(world), n)], nat)
-    gender = np.where(rng.random(n) < 0.72, "M", "F")
+    nat = np.where(choice == source.index("departure"), case["dep"][pi], case["home"][pi])
+    # An unknown departure country ("XX") names no nationality: such persons come from anywhere.
+    anywhere = (choice == source.index("elsewhere")) | (nat == "XX")
+    nat = np.where(anywhere, world[rng.integers(0, len(world), n)], nat)
+    gender = np.where(rng.random(n) < ref.MALE_SHARE, "M", "F")
     given_f = _by_locale(nat, seed, "given_F", rng)
     given_m = _by_locale(nat, seed, "given_M", rng)
-    age_days = rng.integers(18 * 365, 70 * 365, n)
-    persons = pd.DataFrame(
+    age = ref.PERSON_AGE_YEARS
+    age_days = rng.integers(age["min"] * 365, age["max"] * 365, n)
+    born = pd.to_datetime(case["date"][pi]) - pd.to_timedelta(age_days, unit="D")
+    return pd.DataFrame(
         {
             "person_id": ids.serial("P", n),
-            "case_id": case_id[pi],
+            "case_id": case["id"][pi],
             "family_name": _by_locale(nat, seed, "family", rng),
             "given_names": np.where(gender == "F", given_f, given_m),
-            "date_of_birth": (
-                pd.to_datetime(date[pi]) - pd.to_timedelta(age_days, unit="D")
-            ).normalize(),
+            "date_of_birth": born.normalize(),
             "gender": gender,
             "nationality": nat,
-            "passport_number": random_code(rng, n, letters=2, width=7),
-            "role": np.array(ROLES, dtype=object)[draw(rng, [45, 20, 5, 25, 5], n)],
+            "passport_number": _document(rng, n, "passport_number"),
+            "role": _labels(ref.PERSON_ROLES, rng, n),
         }
     )
-    # Companies: freight, courier and premises cases name a company in the departure country.
-    ci = np.flatnonzero(np.isin(conc, COMPANY_CONCEALMENTS))
-    ccountry = np.where(dep[ci] == "XX", home[ci], dep[ci])
+
+
+def _companies(case: dict, rng, seed: int) -> pd.DataFrame:
+    """Companies: freight, courier and premises cases name a company in the departure country
+    (in the reporting country when the departure is unknown)."""
+    ci = np.flatnonzero(np.isin(case["conc"], COMPANY_CONCEALMENTS))
+    dep, home = case["dep"][ci], case["home"][ci]
+    country = np.where(dep == "XX", home, dep)
     m = len(ci)
-    companies = pd.DataFrame(
+    return pd.DataFrame(
         {
             "company_id": ids.serial("K", m),
-            "case_id": case_id[ci],
-            "name": _by_locale(ccountry, seed, "company", rng),
-            "country": ccountry,
-            "address": _by_locale(ccountry, seed, "address", rng),
-            "registration_number": random_code(rng, m, letters=3, width=8),
-            "role": np.array(COMPANY_ROLES, dtype=object)[draw(rng, [50, 25, 15, 10], m)],
+            "case_id": case["id"][ci],
+            "name": _by_locale(country, seed, "company", rng),
+            "country": country,
+            "address": _by_locale(country, seed, "address", rng),
+            "registration_number": _document(rng, m, "registration_number"),
+            "role": _labels(ref.COMPANY_ROLES, rng, m),
         }
     )
-    # Conveyances: flights, vessels, vehicles and trains that carried the goods.
-    vi = np.flatnonzero(np.isin(conv, ["Air", "Vessel", "Vehicle", "Rail"]))
-    kind = conv[vi]
-    v = len(vi)
-    flight = random_code(rng, v, letters=0, width=4, prefix="FL")
-    imo = random_code(rng, v, letters=0, width=6, prefix="IMO 9")
-    train = random_code(rng, v, letters=0, width=5, prefix="TR")
-    plate = random_code(rng, v, letters=3, width=4, prefix="PL-")
-    ident = plate.where(kind != "Air", flight).where(kind != "Vessel", imo)
-    ident = ident.where(kind != "Rail", train)
-    conveyances = pd.DataFrame(
+
+
+def _conveyances(case: dict, rng, seed: int) -> pd.DataFrame:
+    """Conveyances: the flights, vessels, vehicles and trains that carried the goods."""
+    formats = ref.CONVEYANCE_IDENTIFIERS
+    vi = np.flatnonzero(np.isin(case["conv"], list(formats)))
+    kind, v = case["conv"][vi], len(vi)
+    # Every kind draws a code for every row, in the table's order, and each row keeps its own
+    # kind's: the draws then do not depend on how the kinds mix.
+    ident = None
+    for name, f in formats.items():
+        code = random_code(rng, v, letters=f["letters"], width=f["digits"], prefix=f["prefix"])
+        ident = code if ident is None else ident.where(kind != name, code)
+    return pd.DataFrame(
         {
             "conveyance_id": ids.serial("V", v),
-            "case_id": case_id[vi],
+            "case_id": case["id"][vi],
             "kind": pd.Categorical(kind, categories=ops.CONVEYANCES),
             "identifier": ident,
-            "name": _by_locale(home[vi], seed, "family", rng),
+            "name": _by_locale(case["home"][vi], seed, "family", rng),
         }
     )
-    return NCENExtract(seizures, persons, companies, conveyances)

@@ -1,4 +1,4 @@
-"""Passenger steps for `cenlab.traffic.make_passengers`: an ordered list of small vectorised draws.
+"""Passenger steps of `cenlab.synth.traffic.make_passengers`: an ordered list of vectorised draws.
 
 Each step reads and extends the shared ``state`` dict and draws from its own random stream.
 """
@@ -13,7 +13,6 @@ from cenlab.synth import pools, sampling
 TRUTH_COLUMNS = [
     "illicit", "true_commodity", "true_quantity", "true_unit", "true_value_usd", "true_concealment",
 ]  # fmt: skip
-_PAYMENTS = ["card", "corporate", "cash", "third_party"]
 
 # --- passengers ----------------------------------------------------------------------------------
 _SEGMENTS = {**ref.PASSENGER_SEGMENTS, **ref.PASSENGER_SMUGGLING}
@@ -35,12 +34,8 @@ def _p_who(s, rng):
     """Illicit or not, then the kind of traveller: a legitimate segment or a courier's commodity."""
     n, legit = s["n"], list(ref.PASSENGER_SEGMENTS)
     s["illicit"] = rng.random(n) < s["rate"]
-    seg = rng.choice(
-        len(legit),
-        size=n,
-        p=sampling.normalise([v["share"] for v in ref.PASSENGER_SEGMENTS.values()]),
-    )
-    com = rng.choice(len(s["commodities"]), size=n, p=s["commodity_p"])
+    seg = sampling.draw(rng, [v["share"] for v in ref.PASSENGER_SEGMENTS.values()], n)
+    com = sampling.draw(rng, s["commodity_p"], n)
     s["kind"] = np.where(s["illicit"], len(legit) + com, seg)
 
 
@@ -62,11 +57,11 @@ def _p_route(s, rng):
         hub_w[k] = [hubs, [after_hubs.get(a, 0.0) for a in _AIRPORTS]]
     w[:, :, home], hub_w[:, :, home] = 0.0, 0.0
     group = s["kind"] * 2 + s["after"]
-    origin = sampling.choice_by_group(rng, group, w.reshape(-1, len(_AIRPORTS)))
+    origin = sampling.draw_by_group(rng, group, w.reshape(-1, len(_AIRPORTS)))
     transit_p = np.array([v[4] for v in ref.ORIGIN_AIRPORTS.values()])[origin]
     courier_p = np.array([v.get("transit", (0.0, 0.0)) for v in _SEGMENTS.values()])
     transit_p = np.where(s["illicit"], courier_p[s["kind"], s["after"].astype(int)], transit_p)
-    hub = sampling.choice_by_group(rng, group, hub_w.reshape(-1, len(_AIRPORTS)))
+    hub = sampling.draw_by_group(rng, group, hub_w.reshape(-1, len(_AIRPORTS)))
     hub = np.where(
         (rng.random(n) < transit_p) & (_AIRPORT_COUNTRY[hub] != _AIRPORT_COUNTRY[origin]), hub, -1
     )
@@ -101,16 +96,15 @@ def _p_traveller(s, rng):
     nat_p = np.array([p["nationality"] for p in par])[s["kind"]]
     u = rng.random(n)
     other = sampling.index_of(others, countries)[
-        rng.choice(
-            len(others), size=n, p=sampling.normalise(list(ref.OTHER_NATIONALITIES.values()))
-        )
+        sampling.draw(rng, list(ref.OTHER_NATIONALITIES.values()), n)
     ]
     origin_c = sampling.index_of(_AIRPORT_COUNTRY, countries)[s["origin"]]
     home = countries.index(s["country"])
     nat = np.where(u < nat_p[:, 0], home, np.where(u < nat_p.sum(axis=1), origin_c, other))
-    locales = tuple(sorted(set(ref.NAME_LOCALES.values()) | {"en_US"}))
+    default = ref.DEFAULT_NAME_LOCALE
+    locales = tuple(sorted(set(ref.NAME_LOCALES.values()) | {default}))
     names, pool = pools.person_name_pool(s["seed"], locales)
-    loc = sampling.index_of([ref.NAME_LOCALES.get(c, "en_US") for c in countries], locales)[nat]
+    loc = sampling.index_of([ref.NAME_LOCALES.get(c, default) for c in countries], locales)[nat]
     s["nationality"] = sampling.categorical(nat, countries)
     s["passenger_name"] = sampling.categorical(
         pool[loc, rng.integers(0, pool.shape[1], size=n)], names
@@ -122,8 +116,8 @@ def _p_traveller(s, rng):
 def _p_ticket(s, rng):
     """How the ticket was paid, how long before departure it was booked, and the trip length."""
     par = list(_SEGMENTS.values())
-    pay = sampling.choice_by_group(rng, s["kind"], np.array([p["payment"] for p in par]))
-    s["payment"] = sampling.categorical(pay, _PAYMENTS)
+    pay = sampling.draw_by_group(rng, s["kind"], np.array([p["payment"] for p in par]))
+    s["payment"] = sampling.categorical(pay, ref.PAYMENTS)
     lead, trip = (np.array([p[key] for p in par])[s["kind"]] for key in ("lead_days", "trip_days"))
     s["booking_lead_days"] = np.floor(sampling.lognormal(rng, lead[:, 0], lead[:, 1])).astype(
         np.int64
@@ -134,7 +128,7 @@ def _p_ticket(s, rng):
 def _p_baggage(s, rng):
     """Checked bags and their weight, and the number of trips in the last 12 months."""
     par = list(_SEGMENTS.values())
-    bags = sampling.choice_by_group(rng, s["kind"], np.array([p["bags"] for p in par]))
+    bags = sampling.draw_by_group(rng, s["kind"], np.array([p["bags"] for p in par]))
     kg = np.array([p["bag_kg"] for p in par], dtype=float)[s["kind"]]
     s["bags"] = bags
     s["baggage_kg"] = np.round(rng.gamma(4.0 * bags, kg / 4.0), 1)
@@ -153,7 +147,7 @@ def _p_truth(s, rng):
     conceal_p = np.array(
         [[table[c]["concealment"].get(p, 0.0) for p in places] for c in s["commodities"]]
     )
-    conceal = sampling.choice_by_group(rng, np.maximum(com, 0), conceal_p)
+    conceal = sampling.draw_by_group(rng, np.maximum(com, 0), conceal_p)
     s["true_commodity"] = sampling.categorical(com, s["commodities"])
     s["true_quantity"] = np.round(qty, 3)
     s["true_unit"] = sampling.categorical(com, units)

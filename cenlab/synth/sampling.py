@@ -83,20 +83,6 @@ def ipf(row_margin, col_margin, mask, *, iterations: int = 200) -> np.ndarray:
     return joint / joint.sum()
 
 
-def choice_by_group(rng, groups: np.ndarray, probs: np.ndarray) -> np.ndarray:
-    """One category code per row, drawn from ``probs[group]`` (a groups x categories table)."""
-    probs = np.asarray(probs, dtype=float)
-    out = np.zeros(len(groups), dtype=np.int64)
-    if probs.shape[1] <= 6:  # small tables: one comparison against cumulative shares
-        cum = np.cumsum(probs / probs.sum(axis=1, keepdims=True), axis=1)
-        u = rng.random(len(groups))
-        return (u[:, None] >= cum[groups, :-1]).sum(axis=1)
-    for g in np.unique(groups):  # wide tables: one draw per group
-        rows = np.flatnonzero(groups == g)
-        out[rows] = rng.choice(probs.shape[1], size=len(rows), p=normalise(probs[g]))
-    return out
-
-
 def lognormal(rng, median, sigma) -> np.ndarray:
     """Lognormal draws given the median and the log-scale standard deviation (arrays allowed)."""
     median = np.asarray(median, dtype=float)

@@ -16,6 +16,7 @@ from cenlab.reference.flows import FLOWS
 from cenlab.seeding import check_seed, make_rng
 from cenlab.synth import calibration as cal
 from cenlab.synth import identifiers as ids
+from cenlab.synth.options import keyword_options
 from cenlab.synth.sampling import draw, draw_by_group
 
 LOCATION_CODES = {
@@ -185,6 +186,7 @@ def _categorical(codes: np.ndarray, names: list[str]) -> pd.Categorical:
     return pd.Categorical.from_codes(codes, categories=names)
 
 
+@keyword_options
 def make_seizures(
     n_cases: int,
     *,
@@ -225,36 +227,12 @@ def _expand(c: dict, p: dict, seed: int) -> pd.DataFrame:
     """One row per seizure: case fields repeated, then goods drawn per seizure."""
     reps = c["n_seizures"]
     idx = np.repeat(np.arange(p["n"]), reps)
-    seq = np.arange(len(idx)) - np.repeat(np.cumsum(reps) - reps, reps) + 1
-    # C0000001 and C0000001-01: fixed widths that grow only for very large datasets.
-    n_rows = len(idx)
-    case_digits = ids.digits(idx + 1, max(7, len(str(p["n"]))))
-    seq_width = max(2, len(str(int(seq.max())))) if n_rows else 2
-    case_ids = ids.column(ids.const("C", n_rows), case_digits)
-    dash, seq_digits = ids.const("-", n_rows), ids.digits(seq, seq_width)
-    seizure_ids = ids.column(ids.const("C", n_rows), case_digits, dash, seq_digits)
-    names = cal.countries()
-    loc_codes = np.array([LOCATION_CODES[x] for x in ops.LOCATION_TYPES], dtype=object)
-    key = (c["home"] * len(loc_codes) + c["location"]) * 3 + np.arange(p["n"]) % 3
-    keys = np.flatnonzero(np.bincount(key))
-    lookup = np.zeros(keys[-1] + 1 if len(keys) else 1, dtype=np.int64)
-    lookup[keys] = np.arange(len(keys))
-    office_code = lookup[key]
-    offices = [
-        f"{names[k // (3 * len(loc_codes))]}-{loc_codes[k // 3 % len(loc_codes)]}-{k % 3 + 1}"
-        for k in keys.tolist()
-    ]
+    case_ids, seizure_ids = _seizure_ids(reps, p["n"])
+    office_code, offices = _offices(c, p["n"])
     flow = c["flow"][idx]
     section_of_flow = np.array([ops.SECTIONS.index(s) for s in cal.tables()["section_of_flow"]])
     goods: dict = {}
     _goods(goods, make_rng(seed, stream="goods"), flow)
-
-    def country(codes: np.ndarray) -> pd.Categorical:
-        used = np.flatnonzero(np.bincount(codes, minlength=len(names)))  # countries that occur
-        local = np.zeros(len(names), dtype=np.int64)
-        local[used] = np.arange(len(used))
-        return pd.Categorical.from_codes(local[codes][idx], categories=list(names[used]))
-
     return pd.DataFrame(
         {
             "case_id": case_ids,
@@ -262,7 +240,7 @@ def _expand(c: dict, p: dict, seed: int) -> pd.DataFrame:
             "seizure_date": (np.datetime64(p["start"].date(), "D") + c["day"][idx]).astype(
                 "datetime64[ns]"
             ),
-            "reporting_country": country(c["home"]),
+            "reporting_country": _country(c["home"], idx),
             "office": pd.Categorical.from_codes(office_code[idx], categories=offices),
             "location_type": _categorical(c["location"][idx], ops.LOCATION_TYPES),
             "direction": _categorical(c["direction"][idx], ops.DIRECTIONS),
@@ -276,8 +254,52 @@ def _expand(c: dict, p: dict, seed: int) -> pd.DataFrame:
             "detection_method": _categorical(c["detection"][idx], ops.DETECTION_METHODS),
             "concealment": _categorical(c["concealment"][idx], ops.CONCEALMENTS),
             "conveyance": _categorical(c["conveyance"][idx], ops.CONVEYANCES),
-            "departure_country": country(c["departure"]),
-            "destination_country": country(c["destination"]),
+            "departure_country": _country(c["departure"], idx),
+            "destination_country": _country(c["destination"], idx),
             "ecommerce": c["ecommerce"][idx],
         }
     )
+
+
+def _seizure_ids(reps: np.ndarray, n_cases: int) -> tuple[pd.Series, pd.Series]:
+    """Case ids (C0000001) and seizure ids (C0000001-01), one per seizure row.
+
+    Fixed widths that grow only for very large datasets, so ids sort as text in case order.
+    """
+    idx = np.repeat(np.arange(n_cases), reps)
+    seq = np.arange(len(idx)) - np.repeat(np.cumsum(reps) - reps, reps) + 1
+    n_rows = len(idx)
+    case_digits = ids.digits(idx + 1, max(7, len(str(n_cases))))
+    seq_width = max(2, len(str(int(seq.max())))) if n_rows else 2
+    case_ids = ids.column(ids.const("C", n_rows), case_digits)
+    dash, seq_digits = ids.const("-", n_rows), ids.digits(seq, seq_width)
+    return case_ids, ids.column(ids.const("C", n_rows), case_digits, dash, seq_digits)
+
+
+def _offices(c: dict, n_cases: int) -> tuple[np.ndarray, list[str]]:
+    """Per case, a code into the office names ("NL-AIR-2") that occur.
+
+    Three offices per country and location type, taken in turn by case number; only offices
+    that occur become categories, so the category list stays small.
+    """
+    loc_codes = np.array([LOCATION_CODES[x] for x in ops.LOCATION_TYPES], dtype=object)
+    key = (c["home"] * len(loc_codes) + c["location"]) * 3 + np.arange(n_cases) % 3
+    keys = np.flatnonzero(np.bincount(key))
+    lookup = np.zeros(keys[-1] + 1 if len(keys) else 1, dtype=np.int64)
+    lookup[keys] = np.arange(len(keys))
+    names = cal.countries()
+    offices = [
+        f"{names[k // (3 * len(loc_codes))]}-{loc_codes[k // 3 % len(loc_codes)]}-{k % 3 + 1}"
+        for k in keys.tolist()
+    ]
+    return lookup[key], offices
+
+
+def _country(codes: np.ndarray, idx: np.ndarray) -> pd.Categorical:
+    """Per-case country indices as a categorical over seizure rows, with only the countries that
+    occur as categories (a few dozen out of every country the generator knows)."""
+    names = cal.countries()
+    used = np.flatnonzero(np.bincount(codes, minlength=len(names)))
+    local = np.zeros(len(names), dtype=np.int64)
+    local[used] = np.arange(len(used))
+    return pd.Categorical.from_codes(local[codes][idx], categories=list(names[used]))

@@ -59,8 +59,6 @@ write CSV freely and read it back with `read_traffic_csv` ("NA" is Namibia, not 
 
 from __future__ import annotations
 
-import functools
-import inspect
 import numbers
 
 import numpy as np
@@ -71,6 +69,7 @@ from cenlab.reference import traffic as ref
 from cenlab.seeding import check_seed, make_rng
 from cenlab.synth import sampling
 from cenlab.synth.consignments import CONSIGNMENT_COLUMNS, CONSIGNMENT_STEPS
+from cenlab.synth.options import keyword_options
 from cenlab.synth.passengers import PASSENGER_COLUMNS, PASSENGER_STEPS, TRUTH_COLUMNS
 
 # Columns read back from CSV as text: codes with leading zeros, and country codes ("NA" = Namibia).
@@ -80,22 +79,6 @@ TEXT_COLUMNS = [
 ]  # fmt: skip
 DATE_COLUMNS = ["arrival_date", "declaration_date"]
 __all__ = ["make_passengers", "make_consignments", "read_traffic_csv", "TRUTH_COLUMNS"]
-
-
-def keyword_options(func):
-    """Turn unknown keyword options into a ValueError that lists the accepted ones."""
-    accepted = list(inspect.signature(func).parameters)
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        unknown = [k for k in kwargs if k not in accepted]
-        if unknown:
-            raise ValueError(
-                f"{func.__name__}() has no option {unknown[0]!r}; accepted: {', '.join(accepted)}"
-            )
-        return func(*args, **kwargs)
-
-    return wrapper
 
 
 def setup(n, *, seed, illicit_rate, start, end, route_shift_date, route_shift, reporting_country,
