@@ -17,7 +17,6 @@ dashboard to ``work/dashboards/`` and the start page to ``work/start.ipynb``. Wo
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import sys
 import tempfile
@@ -66,30 +65,15 @@ def _assignments(courses_root: Path, only) -> list[tuple[Path, str]]:
     return [(c, a) for c, a in pairs if f"{c.name}/{a}" in only or c.name in only]
 
 
-def _api(root: Path, course_dir: Path):
-    """nbgrader's API on a scratch course at ``root`` with the course's own settings."""
-    from nbgrader.apps import NbGraderAPI
-    from traitlets.config import Config
-
-    here = str(Path(sys.executable).parent)  # nbgrader runs alembic, which lives beside Python
-    if shutil.which("alembic") is None and (Path(here) / "alembic").exists():
-        os.environ["PATH"] = here + os.pathsep + os.environ.get("PATH", "")
-    cfg = Config(course.load_config(course_dir))
-    cfg.CourseDirectory.root = str(root)
-    cfg.CourseDirectory.db_url = f"sqlite:///{root / 'gradebook.db'}"
-    (root / "exchange").mkdir(exist_ok=True)
-    cfg.Exchange.root = str(root / "exchange")
-    return NbGraderAPI(config=cfg)
-
-
-def _scratch(tmp: Path, course_dir: Path, assignments: list[str]) -> Path:
-    """A copy of the course's config and of the sources of ``assignments``."""
-    root = tmp / course_dir.name
-    root.mkdir(parents=True)
-    shutil.copy(course_dir / "nbgrader_config.py", root / "nbgrader_config.py")
+def _scratch(tmp: Path, course_dir: Path, assignments: list[str]):
+    """A copy of the course's config and of the sources of ``assignments``, and nbgrader's
+    API on it with the course's own settings."""
+    own, scratch = course.CoursePaths(course_dir), course.CoursePaths(tmp / course_dir.name)
+    scratch.root.mkdir(parents=True)
+    shutil.copy(own.config, scratch.config)
     for a in assignments:
-        shutil.copytree(course_dir / "source" / a, root / "source" / a, ignore=IGNORE)
-    return root
+        shutil.copytree(own.source(a), scratch.source(a), ignore=IGNORE)
+    return scratch, course.course_api(course_dir, scratch=scratch.root)
 
 
 def _by_course(pairs) -> dict[Path, list[str]]:
@@ -126,12 +110,11 @@ def build(work=WORK, *, only=None, force: bool = False, courses_root=COURSES) ->
     with tempfile.TemporaryDirectory(prefix="cenlab-build-") as tmp, warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*not in session.*")  # nbgrader + SQLAlchemy 2
         for course_dir, names in _by_course(_assignments(courses_root, only)).items():
-            root = _scratch(Path(tmp), course_dir, names)
-            api = _api(root, course_dir)
+            scratch, api = _scratch(Path(tmp), course_dir, names)
             for a in names:
                 _generate(api, a)
                 dest = work / course_dir.name / a
-                if _copy(root / "release" / a, dest, force):
+                if _copy(scratch.release(a), dest, force):
                     copied.append(dest)
     for name, src in EXTRAS.items():
         if src.is_dir():
@@ -171,11 +154,10 @@ def grade(work=WORK, *, only=None, courses_root=COURSES) -> list[Graded]:
     with tempfile.TemporaryDirectory(prefix="cenlab-grade-") as tmp, warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*not in session.*")
         for course_dir, names in _by_course(pairs).items():
-            root = _scratch(Path(tmp), course_dir, names)
-            api = _api(root, course_dir)
+            scratch, api = _scratch(Path(tmp), course_dir, names)
             for a in names:
                 _generate(api, a)
-                submitted = root / "submitted" / STUDENT / a
+                submitted = scratch.submitted(STUDENT, a)
                 shutil.copytree(work / course_dir.name / a, submitted, ignore=IGNORE)
                 outcome = api.autograde(a, STUDENT, force=True, create=True)
                 if not outcome["success"]:
@@ -185,7 +167,7 @@ def grade(work=WORK, *, only=None, courses_root=COURSES) -> list[Graded]:
                 if dest.exists():
                     shutil.rmtree(dest)
                 dest.mkdir(parents=True)
-                for page in (root / "feedback" / STUDENT / a).glob("*.html"):
+                for page in scratch.feedback(STUDENT, a).glob("*.html"):
                     shutil.copy(page, dest / page.name)
                 auto, auto_max, manual_max = _scores(api, a)
                 pages = sorted(dest.glob("*.html"))

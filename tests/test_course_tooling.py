@@ -85,3 +85,20 @@ def test_problems_name_each_item_a_submission_gets_wrong():
 def test_committed_data_rebuild_byte_for_byte():
     for course_dir, assignment in course.find_assignments(COURSES):
         assert course.data_problems(course_dir / "source" / assignment) == []
+
+
+def test_course_paths_are_where_nbgrader_looks(tmp_path):
+    from nbgrader.coursedir import CourseDirectory
+
+    nbgrader = CourseDirectory(root=str(tmp_path))
+    paths = course.CoursePaths(tmp_path)
+
+    def theirs(step: str, student: str = ".") -> Path:
+        return Path(nbgrader.format_path(step, student, "a1"))
+
+    assert paths.source("a1") == theirs(nbgrader.source_directory)
+    assert paths.release("a1") == theirs(nbgrader.release_directory)
+    assert paths.submitted("s1", "a1") == theirs(nbgrader.submitted_directory, "s1")
+    assert paths.autograded("s1", "a1") == theirs(nbgrader.autograded_directory, "s1")
+    assert paths.feedback("s1", "a1") == theirs(nbgrader.feedback_directory, "s1")
+    assert paths.db_url == nbgrader.db_url

@@ -150,12 +150,44 @@ def test_grade_refuses_without_root_unless_told_to_run_as_the_instructor(tmp_pat
 def test_unknown_grader_settings_are_named(tmp_path):
     (tmp_path / "nbgrader_config.py").write_text("c = get_config()\nc.CenlabGrader.tmeout = 3\n")
     with pytest.raises(ValueError, match=r"unknown CenlabGrader settings \['tmeout'\]"):
-        grading.grading_settings(course.load_config(tmp_path))
+        grading.CenlabGrader.from_config(course.load_config(tmp_path))
+
+
+KNOWN = "['file_mb', 'max_output_bytes', 'memory_mb', 'notebook_timeout', 'processes']"
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("c.CenlabGrader.tmeout = 3", f"unknown CenlabGrader settings ['tmeout']; known: {KNOWN}"),
+        (
+            "c.CenlabGrader.memory_mb = '4 GB'",
+            "c.CenlabGrader.memory_mb must be an int, not '4 GB'",
+        ),
+        (
+            "c.CenlabGrader.notebook_timeout = 2.5",
+            "c.CenlabGrader.notebook_timeout must be an int, not 2.5",
+        ),
+    ],
+)
+def test_a_wrong_grader_setting_stops_grading_with_one_line_naming_it(tmp_path, line, message):
+    (tmp_path / "nbgrader_config.py").write_text(f"c = get_config()\n{line}\n")
+    with pytest.raises(ValueError) as err:
+        grading.CenlabGrader.from_config(course.load_config(tmp_path))
+    assert str(err.value) == message
 
 
 def test_limits_come_from_the_course_config():
-    got = grading.grading_settings(course.load_config(COURSE))
-    assert got["cell_timeout"] == 60 and got["max_output_bytes"] == 1_000_000
+    got = grading.CenlabGrader.from_config(course.load_config(COURSE))
+    assert got.cell_timeout == 60 and got.max_output_bytes == 1_000_000
+
+
+def test_grader_limits_default_to_the_documented_values(tmp_path):
+    (tmp_path / "nbgrader_config.py").write_text("c = get_config()\n")
+    got = grading.CenlabGrader.from_config(course.load_config(tmp_path))
+    assert (got.max_output_bytes, got.notebook_timeout, got.cell_timeout) == (1_000_000, 600, 30)
+    assert got.kernel_limits() == {"memory_mb": 4096, "file_mb": 512, "processes": 512}
+    assert sandbox.DEFAULT_LIMITS == got.kernel_limits()
 
 
 # --- vetting without kernels ------------------------------------------------------------------

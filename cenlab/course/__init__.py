@@ -12,11 +12,13 @@ from cenlab import lazy_exports
 
 EXPORTS = {
     "BUILT": "paths",
+    "CoursePaths": "paths",
     "find_assignments": "paths",
     "course_id": "paths",
     "load_config": "paths",
     "wrong_submissions": "paths",
     "course_api": "api",
+    "course_config": "api",
     "build": "commands",
     "feedback": "commands",
     "export": "commands",

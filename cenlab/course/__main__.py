@@ -8,6 +8,7 @@ from pathlib import Path
 
 from cenlab.course.checks import full_check
 from cenlab.course.data import build_data
+from cenlab.course.paths import CoursePaths
 
 
 def main(argv=None) -> int:
@@ -23,7 +24,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     folders = [Path(a).resolve() for a in args.assignments]
     for folder in folders:
-        if folder.parent.name != "source":
+        if CoursePaths(folder.parent.parent).source(folder.name) != folder:
             parser.error(f"{folder} is not a courses/<course>/source/<assignment> folder")
     if args.command == "build-data":
         for folder in folders:

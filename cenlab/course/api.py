@@ -7,7 +7,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from cenlab.course.paths import load_config
+from cenlab.course.paths import CoursePaths, load_config
 
 
 def with_tools_on_path() -> None:
@@ -23,30 +23,30 @@ def failure(outcome: dict) -> str:
     return "\n".join(x for x in (outcome.get("log"), outcome.get("error")) if x).strip()
 
 
-def scratch_api(root: Path, config):
-    from nbgrader.apps import NbGraderAPI
+def course_config(course_dir, *, scratch=None):
+    """The course's ``nbgrader_config.py`` set to work on the course folder, or on ``scratch``:
+    a copy of the course elsewhere, with its own gradebook and exchange, so that nothing of the
+    course folder or of the machine's exchange is touched."""
     from traitlets.config import Config
 
-    with_tools_on_path()
-    cfg = Config(config)
-    cfg.CourseDirectory.root = str(root)
-    cfg.CourseDirectory.db_url = f"sqlite:///{root / 'gradebook.db'}"
-    exchange = root / "exchange"
-    exchange.mkdir(exist_ok=True)
-    cfg.Exchange.root = str(exchange)
-    return NbGraderAPI(config=cfg)
-
-
-def course_api(course_dir):
-    """nbgrader's Python API on a course folder (its nbgrader_config.py, its gradebook.db)."""
-    from nbgrader.apps import NbGraderAPI
-    from traitlets.config import Config
-
-    course_dir = Path(course_dir).resolve()
-    with_tools_on_path()
     cfg = Config(load_config(course_dir))
-    cfg.CourseDirectory.root = str(course_dir)
-    return NbGraderAPI(config=cfg)
+    where = CoursePaths(Path(course_dir if scratch is None else scratch).resolve())
+    cfg.CourseDirectory.root = str(where.root)
+    if scratch is not None:
+        # The course's own settings may name its gradebook or exchange: never the scratch's.
+        cfg.CourseDirectory.db_url = where.db_url
+        where.exchange.mkdir(exist_ok=True)
+        cfg.Exchange.root = str(where.exchange)
+    return cfg
+
+
+def course_api(course_dir, *, scratch=None):
+    """nbgrader's Python API with the course's settings, on the course folder or on
+    ``scratch`` (see ``course_config``)."""
+    from nbgrader.apps import NbGraderAPI
+
+    with_tools_on_path()
+    return NbGraderAPI(config=course_config(course_dir, scratch=scratch))
 
 
 def checked(outcome: dict, what: str) -> dict:

@@ -1,5 +1,4 @@
-"""Course author and instructor tooling around nbgrader: build an assignment's data, and check an
-assignment end to end the way a cohort will meet it.
+"""The course author's check of an assignment, end to end, the way a cohort will meet it.
 
 ``check_assignment`` copies one assignment of a course to a scratch folder, generates the student
 version with nbgrader's Python API, files three kinds of submission (the instructor's source as
@@ -19,10 +18,10 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cenlab.course.api import failure, scratch_api
+from cenlab.course.api import course_api, failure
 from cenlab.course.data import data_problems
 from cenlab.course.notebooks import MARKERS, convention_problems, grade_ids, notebook_problems
-from cenlab.course.paths import BUILT, find_assignments, load_config, wrong_submissions
+from cenlab.course.paths import BUILT, CoursePaths, find_assignments, wrong_submissions
 
 REFERENCE, BLANK = "reference", "blank"
 
@@ -121,8 +120,8 @@ def _release_problems(release: Path) -> list[str]:
     return out
 
 
-def _file(root: Path, student: str, assignment: str, notebooks) -> None:
-    dest = root / "submitted" / student / assignment
+def _file(scratch: CoursePaths, student: str, assignment: str, notebooks) -> None:
+    dest = scratch.submitted(student, assignment)
     dest.mkdir(parents=True, exist_ok=True)
     for nb in notebooks:
         shutil.copy(nb, dest / Path(nb).name)
@@ -154,49 +153,48 @@ def check_assignment(course_dir, assignment: str, *, workdir=None) -> CheckResul
     ``workdir`` (a folder, created if needed) keeps the copy for inspection; by default a
     temporary folder is used and removed.
     """
-    course_dir = Path(course_dir).resolve()
+    course = CoursePaths(Path(course_dir).resolve())
     if workdir is None:
         with tempfile.TemporaryDirectory(prefix="cenlab-check-") as tmp:
-            return check_assignment(course_dir, assignment, workdir=tmp)
-    source = course_dir / "source" / assignment
+            return check_assignment(course.root, assignment, workdir=tmp)
+    source = course.source(assignment)
     if not source.is_dir():
-        found = [a for _, a in find_assignments(course_dir.parent) if _ == course_dir]
-        raise ValueError(f"no assignment {assignment!r} in {course_dir.name}; found {found}")
-    root = Path(workdir) / course_dir.name
-    if root.exists():
-        shutil.rmtree(root)
-    root.mkdir(parents=True)
-    shutil.copy(course_dir / "nbgrader_config.py", root / "nbgrader_config.py")
+        found = [a for c, a in find_assignments(course.root.parent) if c == course.root]
+        raise ValueError(f"no assignment {assignment!r} in {course.root.name}; found {found}")
+    scratch = CoursePaths(Path(workdir) / course.root.name)
+    if scratch.root.exists():
+        shutil.rmtree(scratch.root)
+    scratch.root.mkdir(parents=True)
+    shutil.copy(course.config, scratch.config)
     ignore = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", *BUILT)
-    shutil.copytree(source, root / "source" / assignment, ignore=ignore)
-    result = CheckResult(course_dir.name, assignment, root=str(root))
+    shutil.copytree(source, scratch.source(assignment), ignore=ignore)
+    result = CheckResult(course.root.name, assignment, root=str(scratch.root))
     with warnings.catch_warnings():
         # nbgrader 0.9.6 trips SQLAlchemy 2 "not in session" warnings on every autograde.
         warnings.filterwarnings("ignore", message=".*not in session.*")
-        _run(result, course_dir, assignment, root, load_config(course_dir))
+        _run(result, course, assignment, scratch)
     return result
 
 
-def _run(result: CheckResult, course_dir: Path, assignment: str, root: Path, config) -> None:
-    source = course_dir / "source" / assignment
-    api = scratch_api(root, config)
+def _run(result: CheckResult, course: CoursePaths, assignment: str, scratch: CoursePaths) -> None:
+    api = course_api(course.root, scratch=scratch.root)
     started = time.perf_counter()
     outcome = api.generate_assignment(assignment, force=True, create=True)
     result.seconds["generate"] = time.perf_counter() - started
     if not outcome["success"]:
         result.errors["generate_assignment"] = failure(outcome)
         return
-    release = root / "release" / assignment
+    release = scratch.release(assignment)
     result.release_problems = _release_problems(release)
 
     students = {
-        REFERENCE: sorted(source.glob("*.ipynb")),
+        REFERENCE: sorted(course.source(assignment).glob("*.ipynb")),
         BLANK: sorted(release.glob("*.ipynb")),
     }
-    for student, folder in wrong_submissions(course_dir, assignment).items():
+    for student, folder in wrong_submissions(course.root, assignment).items():
         students[student] = sorted(folder.glob("*.ipynb"))
     for student, notebooks in students.items():
-        _file(root, student, assignment, notebooks)
+        _file(scratch, student, assignment, notebooks)
         started = time.perf_counter()
         outcome = api.autograde(assignment, student, force=True, create=True)
         result.seconds[student] = time.perf_counter() - started
@@ -238,7 +236,7 @@ def full_check(course_dir, assignment: str, *, workdir=None) -> tuple[CheckResul
 def static_problems(course_dir, assignment: str) -> list[str]:
     """The checks that need no kernel: committed notebooks, wrong submissions, data."""
     course_dir = Path(course_dir)
-    source = course_dir / "source" / assignment
+    source = CoursePaths(course_dir).source(assignment)
     out = []
     for nb in sorted(source.glob("*.ipynb")):
         out += notebook_problems(nb) + convention_problems(nb)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import nbformat
 
+from cenlab.course.paths import TIMESTAMP, CoursePaths
 from cenlab.seeding import make_rng
 
 ORDINARY = ("perfect", "mistakes", "blank")
@@ -119,11 +120,12 @@ def simulate(
 def write_submission(course_dir, assignment: str, student: str, kind: str, *, seed=0) -> Path:
     """File one submission of ``kind`` for ``student``; return its folder."""
     course_dir = Path(course_dir).resolve()
-    release = course_dir / "release" / assignment
+    course = CoursePaths(course_dir)
+    release = course.release(assignment)
     notebooks = sorted(release.glob("*.ipynb"))
     if not notebooks:
         raise ValueError(f"no release of {assignment}: run `cenlab course build` first")
-    dest = course_dir / "submitted" / student / assignment
+    dest = course.submitted(student, assignment)
     if dest.exists():
         shutil.rmtree(dest)
     dest.mkdir(parents=True)
@@ -132,7 +134,7 @@ def write_submission(course_dir, assignment: str, student: str, kind: str, *, se
             shutil.copy(path, dest / path.name)
     rng = make_rng(seed, stream=f"submission-{student}")
     stamp = STAMP + timedelta(minutes=int(rng.integers(0, 120)))
-    (dest / "timestamp.txt").write_text(stamp.strftime("%Y-%m-%d %H:%M:%S.%f UTC"))
+    (dest / TIMESTAMP).write_text(stamp.strftime("%Y-%m-%d %H:%M:%S.%f UTC"))
     if kind == "missing":
         return dest
     for path in notebooks:
@@ -153,8 +155,9 @@ def _fill(course_dir: Path, assignment: str, release_path: Path, kind: str, rng)
     nb = nbformat.read(str(release_path), as_version=4)
     if kind == "blank":
         return nb
-    right = _answers(course_dir / "source" / assignment / release_path.name)
-    wrong = _answers(course_dir / "tests" / assignment / "wrong" / release_path.name)
+    course = CoursePaths(course_dir)
+    right = _answers(course.source(assignment) / release_path.name)
+    wrong = _answers(course.wrong_submissions_dir(assignment) / "wrong" / release_path.name)
     skill = rng.beta(4, 2)
     for cell in _solution_cells(nb):
         gid = cell.metadata.nbgrader.grade_id
@@ -169,9 +172,10 @@ def _fill(course_dir: Path, assignment: str, release_path: Path, kind: str, rng)
 
 
 def _hostile_code(kind: str, course_dir: Path) -> str:
-    gradebook = str(course_dir / "gradebook.db")
+    course = CoursePaths(course_dir)
+    gradebook = str(course.gradebook)
     targets = {
-        "deletes-files": [("remove", gradebook), ("rmtree", str(course_dir / "source"))],
+        "deletes-files": [("remove", gradebook), ("rmtree", str(course.source()))],
         "writes-outside": [
             ("write", str(Path.home() / "cenlab-was-here.txt")),
             ("write", gradebook),
@@ -216,9 +220,9 @@ def _break(nb, kind: str, course_dir: Path) -> None:
 
 def _other_notebook(course_dir: Path, assignment: str) -> Path:
     """A notebook of another assignment: of this course if it has one, else of any course."""
-    for root in (course_dir, *sorted(course_dir.parent.iterdir())):
-        for folder in ("release", "source"):
-            for path in sorted((root / folder).glob("*/*.ipynb")):
+    for root in map(CoursePaths, (course_dir, *sorted(course_dir.parent.iterdir()))):
+        for folder in (root.release(), root.source()):
+            for path in sorted(folder.glob("*/*.ipynb")):
                 if path.parent.name != assignment:
                     return path
     raise ValueError("no notebook of another assignment to submit")

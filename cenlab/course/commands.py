@@ -9,7 +9,7 @@ import warnings
 from pathlib import Path
 
 from cenlab.course.api import checked, course_api, with_tools_on_path
-from cenlab.course.paths import course_id, find_assignments
+from cenlab.course.paths import AUTOGRADED, GRADEBOOK, CoursePaths, course_id, find_assignments
 
 
 def build(course_dir) -> list[str]:
@@ -29,17 +29,18 @@ def build(course_dir) -> list[str]:
 
 def feedback(course_dir, assignment: str, students=None) -> list[Path]:
     """nbgrader's feedback (HTML) for each graded trainee, or those named; return the files."""
-    course_dir = Path(course_dir).resolve()
-    api = course_api(course_dir)
-    graded = sorted(p.parent.name for p in (course_dir / "autograded").glob(f"*/{assignment}"))
+    paths = CoursePaths(Path(course_dir).resolve())
+    api = course_api(paths.root)
+    graded = list(paths.each_student(AUTOGRADED, assignment))
     if not graded:
         raise ValueError(f"nobody's {assignment} is graded yet: run `cenlab course grade` first")
     for student in students or graded:
         if student not in graded:
             raise ValueError(f"{student}'s {assignment} is not graded")
         checked(api.generate_feedback(assignment, student, force=True), f"feedback of {student}")
-    root = course_dir / "feedback"
-    return sorted(p for s in students or graded for p in (root / s / assignment).glob("*.html"))
+    return sorted(
+        p for s in students or graded for p in paths.feedback(s, assignment).glob("*.html")
+    )
 
 
 def export(course_dir, to=None, *, assignments=(), students=()) -> Path:
@@ -47,13 +48,12 @@ def export(course_dir, to=None, *, assignments=(), students=()) -> Path:
     from nbgrader.api import Gradebook
     from nbgrader.plugins import CsvExportPlugin
 
-    course_dir = Path(course_dir).resolve()
-    db = course_dir / "gradebook.db"
-    if not db.exists():
-        raise ValueError(f"{course_dir.name} has no gradebook.db yet")
-    to = Path(to) if to else course_dir / "grades.csv"
+    paths = CoursePaths(Path(course_dir).resolve())
+    if not paths.gradebook.exists():
+        raise ValueError(f"{paths.root.name} has no {GRADEBOOK} yet")
+    to = Path(to) if to else paths.grades_file
     plugin = CsvExportPlugin(to=str(to), assignment=list(assignments), student=list(students))
     with_tools_on_path()
-    with Gradebook(f"sqlite:///{db}", course_id(course_dir)) as gb:
+    with Gradebook(paths.db_url, course_id(paths.root)) as gb:
         plugin.export(gb)
     return to

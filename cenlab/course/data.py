@@ -11,11 +11,13 @@ import importlib.util
 import tempfile
 from pathlib import Path
 
+from cenlab.course.paths import CoursePaths
+
 MAX_DATA_BYTES = 5_000_000  # per file; nbgrader skips files above max_file_size with a warning
 
 
 def _course_builder(course_dir: Path):
-    path = course_dir / "build_data.py"
+    path = CoursePaths(course_dir).data_builder
     if not path.exists():
         return None
     spec = importlib.util.spec_from_file_location(f"_cenlab_build_{course_dir.name}", path)

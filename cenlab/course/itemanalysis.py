@@ -18,6 +18,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from cenlab.course.paths import GRADEBOOK, CoursePaths, course_id
+
 COLUMNS = ["item", "kind", "max_score", "n", "pass_rate", "mean", "mean_share", "zero_rate"]
 
 
@@ -70,15 +72,14 @@ def scores_frame(course_dir, assignment: str) -> tuple[pd.DataFrame, dict]:
     from nbgrader.api import Gradebook, MissingEntry
 
     from cenlab.course.api import with_tools_on_path
-    from cenlab.course.paths import course_id
 
     course_dir = Path(course_dir).resolve()
-    db = course_dir / "gradebook.db"
-    if not db.exists():
-        raise ValueError(f"{course_dir.name} has no gradebook.db yet")
+    paths = CoursePaths(course_dir)
+    if not paths.gradebook.exists():
+        raise ValueError(f"{course_dir.name} has no {GRADEBOOK} yet")
     with_tools_on_path()
     rows, kinds = [], {}
-    with Gradebook(f"sqlite:///{db}", course_id(course_dir)) as gb:
+    with Gradebook(paths.db_url, course_id(course_dir)) as gb:
         try:
             found = gb.find_assignment(assignment)
         except MissingEntry:
@@ -180,5 +181,5 @@ def report(course_dir, assignment: str, png=None) -> tuple[ItemReport, Path]:
     result = item_analysis(course_dir, assignment)
     if result.totals.empty:
         raise ValueError(f"nobody's {assignment} is in the gradebook yet: grade first")
-    png = Path(png) if png else course_dir / "reports" / f"{assignment}-items.png"
+    png = Path(png) if png else CoursePaths(course_dir).item_chart(assignment)
     return result, save_chart(result, png)

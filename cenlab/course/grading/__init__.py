@@ -5,7 +5,8 @@
 2. ``worker``, ``executor``, ``sandbox``, ``launcher``: autograding in parallel, every kernel
    confined, from workers forked off a server that imported nbgrader once;
 3. ``merge``: the scores into the one gradebook, in the instructor's process only.
-``run.grade`` runs the three and writes a status per trainee. Names are imported on first use:
+``run.grade`` runs the three and writes a status per trainee; ``settings`` holds the limits
+(``c.CenlabGrader.*`` in the course's nbgrader_config.py). Names are imported on first use:
 nbgrader and nbformat load only once grading starts.
 """
 
@@ -14,8 +15,7 @@ from cenlab import lazy_exports
 EXPORTS = {
     "grade": "run",
     "GradeRun": "run",
-    "grading_settings": "run",
-    "SETTINGS": "run",
+    "CenlabGrader": "settings",
     "submissions": "run",
     "read_status": "run",
     "write_status": "run",

@@ -64,44 +64,96 @@ def prepare_run_dir(src: str) -> str:
     return str(run)
 
 
+def _not_run(cell, stopped_in: str) -> None:
+    """A cell after the one that stopped Python: it says why it has no output."""
+    cell.outputs = [_error("NotRun", f"not run: Python stopped in cell {stopped_in}")]
+
+
+def _died_at_start(nb) -> None:
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            _not_run(cell, "its first cell")
+    EVENTS.append(("kernel-died", "Python stopped before the first cell ran"))
+
+
+def _kernel_died(cell, name: str) -> None:
+    cell.outputs.append(_error("KernelDied", "Python stopped in this cell"))
+    why = f"cell {name} stopped Python (os._exit, exit() or a crash)"
+    EVENTS.append(("kernel-died", f"{why}; the cells after it were not run and score 0"))
+
+
+def _ignored_interrupt(cell, name: str, timeout) -> None:
+    """Interrupted after its time limit, the kernel did not answer within ``iopub_timeout``:
+    every later cell would only wait out its own limit, so none is run."""
+    msg = f"ran longer than the {timeout} s limit and ignored the interrupt"
+    cell.outputs.append(_error("CellTimeoutError", f"this cell {msg}"))
+    EVENTS.append(("timeout", f"cell {name} {msg}; the cells after it were not run and score 0"))
+
+
+def _note_cell(cell, name: str, *, capped: bool, timed_out: bool, timeout) -> None:
+    """Turn what a cell that ran did (too much output, its time limit, ``sys.exit()``, a reach
+    outside its folder) into events, and tell the trainee in the cell when output was cut."""
+    from nbformat.v4 import new_output
+
+    limit = RUN.get("max_output_bytes", 10**6)
+    if capped:
+        note = f"\n... output cut: this cell printed more than {limit:,} bytes ...\n"
+        cell.outputs.append(new_output("stream", name="stdout", text=note))
+        EVENTS.append(("output-limited", f"cell {name} printed more than {limit:,} bytes; cut"))
+    if timed_out:
+        why = f"cell {name} ran longer than the {timeout} s limit"
+        EVENTS.append(("timeout", f"{why} and was stopped (an endless loop?)"))
+    errors = [o for o in cell.outputs if o.get("output_type") == "error"]
+    if any(o.get("ename") == "SystemExit" for o in errors):
+        EVENTS.append(("exited", f"cell {name} called sys.exit(); grading went on"))
+    run_dir = RUN.get("run_dir") or ""
+    for out in errors:
+        if _outside_folder(out, run_dir):
+            what = f"{out.get('ename')}: {out.get('evalue')}"[:160]
+            msg = f"cell {name} reached outside its folder and was stopped ({what})"
+            EVENTS.append(("blocked", msg))
+            break
+
+
 def executor_class():
     """nbgrader's Execute preprocessor, made to start the kernel through the launcher, cap
-    each cell's output, and turn a dead kernel into a per-trainee status instead of a crash."""
+    each cell's output, and turn a dead kernel into a per-trainee status instead of a crash.
+    Built on first use, so that importing this module does not import nbgrader."""
     global _EXECUTE
-    if _EXECUTE is not None:
-        return _EXECUTE
+    if _EXECUTE is None:
+        _EXECUTE = _sandbox_execute(_sandbox_kernel_manager())
+    return _EXECUTE
+
+
+def _sandbox_kernel_manager():
     from jupyter_client.manager import AsyncKernelManager
-    from nbclient.exceptions import CellTimeoutError, DeadKernelError
-    from nbformat.v4 import new_output
-    from nbgrader.preprocessors import Execute
 
     class SandboxKernelManager(AsyncKernelManager):
         def format_kernel_cmd(self, extra_arguments=None):
             cmd = super().format_kernel_cmd(extra_arguments)
             return [*RUN["prefix"], *cmd] if RUN.get("prefix") else cmd
 
+    return SandboxKernelManager
+
+
+def _sandbox_execute(kernel_manager_class):
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    from nbgrader.preprocessors import Execute
+
     class SandboxExecute(Execute):
         def create_kernel_manager(self):
-            self.kernel_manager_class = SandboxKernelManager
+            self.kernel_manager_class = kernel_manager_class
             return super().create_kernel_manager()
 
         def preprocess(self, nb, resources=None, km=None):
-            self._stopped = None
+            self._stopped = None  # the cell that stopped Python: later cells are not run
             if RUN.get("run_dir"):
                 resources["metadata"]["path"] = prepare_run_dir(resources["metadata"]["path"])
             try:
                 return super().preprocess(nb, resources, km)
             except DeadKernelError:  # died before running a single cell
-                self._stopped = "its first cell"
-                for cell in nb.cells:
-                    if cell.cell_type == "code":
-                        self._not_run(cell)
-                EVENTS.append(("kernel-died", "Python stopped before the first cell ran"))
+                _died_at_start(nb)
                 return nb, resources
-
-        def _not_run(self, cell):
-            msg = f"not run: Python stopped in cell {self._stopped}"
-            cell.outputs = [_error("NotRun", msg)]
 
         async def _async_handle_timeout(self, timeout, cell=None):
             self._timed_out = True
@@ -122,66 +174,24 @@ def executor_class():
                 return cell, resources
             name = _cell_name(cell, index)
             if self._stopped:
-                self._not_run(cell)
+                _not_run(cell, self._stopped)
                 return cell, resources
             self._out_bytes, self._capped, self._timed_out = 0, False, False
             try:
                 cell, resources = super().preprocess_cell(cell, resources, index)
             except DeadKernelError:
                 self._stopped = name
-                cell.outputs.append(_error("KernelDied", "Python stopped in this cell"))
-                EVENTS.append(
-                    (
-                        "kernel-died",
-                        f"cell {name} stopped Python (os._exit, exit() or a crash); the "
-                        "cells after it were not run and score 0",
-                    )
-                )
+                _kernel_died(cell, name)
                 return cell, resources
             except CellTimeoutError:
                 if not self._timed_out:
                     raise
-                # Interrupted after its time limit, the kernel did not answer within
-                # iopub_timeout: every later cell would only wait out its own limit.
                 self._stopped = name
-                msg = f"ran longer than the {self.timeout} s limit and ignored the interrupt"
-                cell.outputs.append(_error("CellTimeoutError", f"this cell {msg}"))
-                EVENTS.append(
-                    (
-                        "timeout",
-                        f"cell {name} {msg}; the cells after it were not run and score 0",
-                    )
-                )
+                _ignored_interrupt(cell, name, self.timeout)
                 return cell, resources
-            self._note(cell, name)
+            _note_cell(
+                cell, name, capped=self._capped, timed_out=self._timed_out, timeout=self.timeout
+            )
             return cell, resources
 
-        def _note(self, cell, name):
-            limit = RUN.get("max_output_bytes", 10**6)
-            if self._capped:
-                note = f"\n... output cut: this cell printed more than {limit:,} bytes ...\n"
-                cell.outputs.append(new_output("stream", name="stdout", text=note))
-                EVENTS.append(
-                    ("output-limited", f"cell {name} printed more than {limit:,} bytes; cut")
-                )
-            if self._timed_out:
-                EVENTS.append(
-                    (
-                        "timeout",
-                        f"cell {name} ran longer than the {self.timeout} s limit and was "
-                        "stopped (an endless loop?)",
-                    )
-                )
-            errors = [o for o in cell.outputs if o.get("output_type") == "error"]
-            if any(o.get("ename") == "SystemExit" for o in errors):
-                EVENTS.append(("exited", f"cell {name} called sys.exit(); grading went on"))
-            run_dir = RUN.get("run_dir") or ""
-            for out in errors:
-                if _outside_folder(out, run_dir):
-                    what = f"{out.get('ename')}: {out.get('evalue')}"[:160]
-                    msg = f"cell {name} reached outside its folder and was stopped ({what})"
-                    EVENTS.append(("blocked", msg))
-                    break
-
-    _EXECUTE = SandboxExecute
-    return _EXECUTE
+    return SandboxExecute

@@ -1,7 +1,8 @@
 """Start one trainee's kernel as an unprivileged account that sees only its own work.
 
 ``cenlab course grade`` starts every kernel through this launcher, which runs as root, once per
-kernel (``python -I -S launcher.py SPEC -- KERNEL-COMMAND``, see ``cenlab.sandbox.write_spec``):
+kernel (``python -I -S launcher.py SPEC -- KERNEL-COMMAND``, see
+``cenlab.course.grading.sandbox.write_spec``):
 
 1. it moves into a private mount namespace and lays an empty, read-only tmpfs over the folders
    the trainee has no business in: the instructor's home, the course folder (gradebook,

@@ -15,6 +15,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from cenlab.course.paths import TIMESTAMP, CoursePaths, sqlite_url
+
 
 def private_scores(db: Path, assignment: str, student: str) -> dict:
     """One trainee's autograding of ``assignment`` in the gradebook ``db``, as plain data:
@@ -22,7 +24,7 @@ def private_scores(db: Path, assignment: str, student: str) -> dict:
     {cell: comment})}}``."""
     from nbgrader.api import Gradebook
 
-    with Gradebook(f"sqlite:///{db}") as gb:
+    with Gradebook(sqlite_url(db)) as gb:
         sub = gb.find_submission(assignment, student)
         return {
             "timestamp": sub.timestamp,
@@ -81,7 +83,7 @@ def merge_zero(gb, assignment: str, student: str, folder: Path) -> None:
     """Nothing could be run: 0 on every cell, as nbgrader does for a missing notebook."""
     from nbgrader.utils import parse_utc
 
-    stamp = folder / "timestamp.txt"
+    stamp = folder / TIMESTAMP
     timestamp = None
     if stamp.is_file() and not stamp.is_symlink():
         try:
@@ -102,7 +104,7 @@ def merge_zero(gb, assignment: str, student: str, folder: Path) -> None:
 def publish(course_dir: Path, assignment: str, student: str, src, outcome) -> None:
     """Replace the trainee's autograded folder with ``src`` (or an empty one); the grader's
     notes open each notebook, so that the trainee reads them in the feedback."""
-    dest = course_dir / "autograded" / student / assignment
+    dest = CoursePaths(course_dir).autograded(student, assignment)
     if dest.exists():
         shutil.rmtree(dest)
     if src is not None and Path(src).is_dir():

@@ -1,35 +1,34 @@
 """Grade a cohort: vet each submission without running it, autograde in parallel with every
 kernel confined to the sandbox, merge the scores into the one gradebook.
 
-1. Vetting (``cenlab.vetting``), in the instructor's process, without running code: a
-   submission filed in another trainee's name is set aside, links and special files are
-   dropped, a missing, empty, damaged or foreign notebook scores 0 without running, and deleted
-   or changed test cells are put back.
-2. Autograding (``cenlab.worker``), ``jobs`` trainees at a time: each of ``jobs`` long-lived
-   worker processes grades one trainee after another in its own private course with its own
-   copy of the gradebook; every kernel runs as the worker's grader account in a private view
-   of the file system (``cenlab.sandbox``, ``cenlab.launcher``). The workers are forked from a
-   server process that has imported nbgrader once.
-3. Merging (``cenlab.merge``), in the instructor's process only, as each trainee finishes:
-   the scores go into the course gradebook through nbgrader's API, one commit per trainee in
-   one gradebook session, with nbgrader's own rules (a manual score already given keeps the
-   cell flagged for review).
+1. Vetting (``cenlab.course.grading.vetting``), in the instructor's process, without running
+   code: a submission filed in another trainee's name is set aside, links and special files
+   are dropped, a missing, empty, damaged or foreign notebook scores 0 without running, and
+   deleted or changed test cells are put back.
+2. Autograding (``cenlab.course.grading.worker``), ``jobs`` trainees at a time: each of
+   ``jobs`` long-lived worker processes grades one trainee after another in its own private
+   course with its own copy of the gradebook; every kernel runs as the worker's grader account
+   in a private view of the file system (``cenlab.course.grading.sandbox``,
+   ``cenlab.course.grading.launcher``). The workers are forked from a server process that has
+   imported nbgrader once.
+3. Merging (``cenlab.course.grading.merge``), in the instructor's process only, as each trainee
+   finishes: the scores go into the course gradebook through nbgrader's API, one commit per
+   trainee in one gradebook session, with nbgrader's own rules (a manual score already given
+   keeps the cell flagged for review).
 
 Every trainee gets a status and a plain-language message, written to
 ``reports/<assignment>-status.csv`` and printed as a table. Limits come from the course's
 ``nbgrader_config.py``: ``c.ExecutePreprocessor.timeout`` (seconds per cell),
-``c.LimitOutput.max_lines``, and the ``c.CenlabGrader`` settings in ``SETTINGS``.
+``c.LimitOutput.max_lines``, and the ``c.CenlabGrader`` settings (``settings.CenlabGrader``).
 """
 
 from __future__ import annotations
 
 import contextlib
 import csv
-import json
 import os
 import shutil
 import sqlite3
-import sys
 import tempfile
 import warnings
 from dataclasses import dataclass
@@ -37,32 +36,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cenlab.course.grading import sandbox, worker
+from cenlab.course.grading.settings import CenlabGrader
+from cenlab.course.paths import GRADEBOOK, SUBMITTED, CoursePaths, load_config
 
 if TYPE_CHECKING:
     from cenlab.course.grading.vetting import Outcome
 
-# Course settings (``c.CenlabGrader.<name>`` in nbgrader_config.py) and their defaults.
-SETTINGS = {
-    "max_output_bytes": 1_000_000,  # per cell; the rest is cut
-    "notebook_timeout": 600,  # seconds for a whole submission
-    "memory_mb": 4096,  # address space of a kernel
-    "file_mb": 512,  # largest file a kernel may write
-    "processes": 512,  # processes and threads of one grader account
-}
-
-# --- the course, its limits and its submissions ----------------------------------------------
-
-
-def grading_settings(cfg) -> dict:
-    """SETTINGS overridden by ``c.CenlabGrader.*``, plus the cell timeout."""
-    out = dict(SETTINGS)
-    out.update({k: v for k, v in cfg.get("CenlabGrader", {}).items() if k in SETTINGS})
-    unknown = sorted(set(cfg.get("CenlabGrader", {})) - set(SETTINGS))
-    if unknown:
-        raise ValueError(f"unknown CenlabGrader settings {unknown}; known: {sorted(SETTINGS)}")
-    timeout = cfg.get("ExecutePreprocessor", {}).get("timeout")
-    out["cell_timeout"] = cfg.get("Execute", {}).get("timeout", timeout or 30)
-    return out
+# --- the course and its submissions ----------------------------------------------------------
 
 
 def assignment_info(course_dir: Path, assignment: str) -> tuple[dict, dict]:
@@ -72,12 +52,12 @@ def assignment_info(course_dir: Path, assignment: str) -> tuple[dict, dict]:
 
     from cenlab.course.api import with_tools_on_path
 
-    db = course_dir / "gradebook.db"
+    course = CoursePaths(course_dir)
     build = f"run `cenlab course build {course_dir.name}` first"
-    if not db.exists():
-        raise ValueError(f"{course_dir.name} has no gradebook.db: {build}")
+    if not course.gradebook.exists():
+        raise ValueError(f"{course_dir.name} has no {GRADEBOOK}: {build}")
     with_tools_on_path()
-    with Gradebook(f"sqlite:///{db}") as gb:
+    with Gradebook(course.db_url) as gb:
         try:
             names = [nb.name for nb in gb.find_assignment(assignment).notebooks]
         except MissingEntry:
@@ -93,7 +73,7 @@ def assignment_info(course_dir: Path, assignment: str) -> tuple[dict, dict]:
 
     releases = {}
     for name in names:
-        path = course_dir / "release" / assignment / f"{name}.ipynb"
+        path = course.release(assignment) / f"{name}.ipynb"
         if not path.exists():
             raise ValueError(f"no release of {assignment}/{name}.ipynb: {build}")
         releases[name] = nbformat.read(str(path), as_version=4)
@@ -104,8 +84,8 @@ def submissions(course_dir: Path, assignment: str, students=None) -> dict[str, P
     """Trainee -> ``submitted/<trainee>/<assignment>`` folder, for every trainee (or those
     named) who submitted the assignment."""
     found = {
-        p.parent.name: p
-        for p in sorted((course_dir / "submitted").glob(f"*/{assignment}"))
+        student: p
+        for student, p in CoursePaths(course_dir).each_student(SUBMITTED, assignment).items()
         if p.is_dir() or p.is_symlink()
     }
     if students:
@@ -150,6 +130,41 @@ def grade(
 ) -> GradeRun:
     """Vet, autograde (``jobs`` trainees at a time, each kernel sandboxed) and merge the scores
     of every trainee who submitted ``assignment``; see the module doc."""
+    sandboxed = _may_run_trainees_code(jobs, unsafe_same_user)
+    worker.start_server()  # imports nbgrader for the workers while this process vets
+    course = CoursePaths(Path(course_dir).resolve())
+    cfg = load_config(course.root)
+    limits = CenlabGrader.from_config(cfg)
+    releases, others = assignment_info(course.root, assignment)
+    folders = submissions(course.root, assignment, students)
+    scratch = Path(tempfile.mkdtemp(prefix="cenlab-grade-"))
+    scratch.chmod(0o711)
+    run = GradeRun(course.root.name, assignment, {})
+    with contextlib.ExitStack() as stack:
+        stack.callback(shutil.rmtree, scratch, ignore_errors=True)
+        hide = sandbox.hidden_folders(course.root, scratch)
+        accounts, namespace = _confine(stack, run, sandboxed, jobs, scratch, hide, limits)
+        for private in ("vetted", "graded"):  # submissions before and after grading
+            (scratch / private).mkdir(mode=0o700)
+        tasks = _vet_all(run, folders, scratch, releases, others)
+        # What each worker needs, as plain data: it crosses into another process.
+        setup = dict(course_dir=str(course.root), assignment=assignment, scratch=str(scratch))
+        setup.update(gradebook=_snapshot(course.gradebook, scratch), hide=hide)
+        setup.update(sandbox=sandboxed, namespace=namespace, limits=limits.kernel_limits())
+        setup.update(max_output_bytes=limits.max_output_bytes)
+        setup.update(notebook_timeout=limits.notebook_timeout)
+        course_id = cfg.CourseDirectory.get("course_id", "default_course")
+        with _course_gradebook(course, course_id) as gb:
+            for result in worker.autograde(tasks, accounts, setup, jobs, progress):
+                _take(gb, run, result, course.root)
+            _merge_not_run(gb, run, folders, course.root)
+        run.status_file = write_status(course.root, run)
+    return run
+
+
+def _may_run_trainees_code(jobs: int, unsafe_same_user: bool) -> bool:
+    """Whether kernels can be sandboxed (only root can switch to the grader accounts); an
+    error when they cannot and the instructor did not accept running them as themselves."""
     sandboxed = os.geteuid() == 0
     if not sandboxed and not unsafe_same_user:
         raise ValueError(
@@ -158,68 +173,68 @@ def grade(
         )
     if jobs < 1:
         raise ValueError(f"--jobs must be 1 or more, got {jobs}")
-    worker.start_server()  # imports nbgrader for the workers while this process vets
+    return sandboxed
+
+
+def _confine(stack, run, sandboxed, jobs, scratch, hide, limits) -> tuple[list, bool]:
+    """The grader account of each job, held until ``stack`` closes, and whether kernels get a
+    private view of the files; ``run.sandbox`` says which."""
+    if not sandboxed:
+        run.sandbox = "UNSAFE: kernels run as the instructor"
+        return [None] * jobs, False
+    accounts = stack.enter_context(sandbox.reserved_accounts(jobs))
+    namespace = sandbox.namespace_works(accounts[0], scratch, hide, limits.kernel_limits())
+    view = "a private view of the files" if namespace else "file permissions only"
+    run.sandbox = f"kernels run as {', '.join(a.name for a in accounts)}, {view}"
+    return accounts, namespace
+
+
+def _vet_all(run: GradeRun, folders: dict, scratch: Path, releases, others) -> list[dict]:
+    """Vet every submission into ``scratch/vetted``, recording each trainee's outcome; the
+    grading tasks of those with a notebook left to run."""
+    from cenlab.course.grading.vetting import vet
+
+    tasks = []
+    for student, folder in folders.items():
+        dest = scratch / "vetted" / student / run.assignment
+        vetted = vet(folder, dest, student, releases, others)
+        run.outcomes[student] = vetted.outcome
+        if vetted.notebooks:
+            tasks.append({"student": student, "vetted": str(dest)})
+    return tasks
+
+
+@contextlib.contextmanager
+def _course_gradebook(course: CoursePaths, course_id: str):
+    """The course gradebook, open for the whole cohort: only this process writes it."""
+    from nbgrader.api import Gradebook
+
     from cenlab.course.api import with_tools_on_path
+
+    with_tools_on_path()
+    with warnings.catch_warnings(), Gradebook(course.db_url, course_id) as gb:
+        # nbgrader 0.9.6 trips SQLAlchemy 2 "not in session" warnings on every submission.
+        warnings.filterwarnings("ignore", message=".*not in session.*")
+        yield gb
+
+
+def _merge_not_run(gb, run: GradeRun, folders: dict, course_dir: Path) -> None:
+    """0 on every cell for trainees whose notebooks could not run (a set-aside submission
+    keeps the trainee's earlier grades), then every trainee's score from the gradebook."""
     from cenlab.course.grading import merge
-    from cenlab.course.grading.vetting import NOT_RUN, vet
-    from cenlab.course.paths import load_config
+    from cenlab.course.grading.vetting import NOT_RUN
 
-    course_dir = Path(course_dir).resolve()
-    cfg = load_config(course_dir)
-    limits = grading_settings(cfg)
-    releases, others = assignment_info(course_dir, assignment)
-    folders = submissions(course_dir, assignment, students)
-    scratch = Path(tempfile.mkdtemp(prefix="cenlab-grade-"))
-    scratch.chmod(0o711)
-    run = GradeRun(course_dir.name, assignment, {})
-    with contextlib.ExitStack() as stack:
-        stack.callback(shutil.rmtree, scratch, ignore_errors=True)
-        hide = sandbox.hidden_folders(course_dir, scratch)
-        kernel_limits = {k: limits[k] for k in ("memory_mb", "file_mb", "processes")}
-        accounts, namespace = [None] * jobs, False
-        if sandboxed:
-            accounts = stack.enter_context(sandbox.reserved_accounts(jobs))
-            namespace = sandbox.namespace_works(accounts[0], scratch, hide, kernel_limits)
-            view = "a private view of the files" if namespace else "file permissions only"
-            run.sandbox = f"kernels run as {', '.join(a.name for a in accounts)}, {view}"
-        else:
-            run.sandbox = "UNSAFE: kernels run as the instructor"
-        for private in ("vetted", "graded"):  # submissions before and after grading
-            (scratch / private).mkdir(mode=0o700)
-        tasks = []
-        for student, folder in folders.items():
-            dest = scratch / "vetted" / student / assignment
-            vetted = vet(folder, dest, student, releases, others)
-            run.outcomes[student] = vetted.outcome
-            if vetted.notebooks:
-                tasks.append({"student": student, "vetted": str(dest)})
-        setup = dict(course_dir=str(course_dir), assignment=assignment, scratch=str(scratch))
-        setup.update(gradebook=_snapshot(course_dir / "gradebook.db", scratch), hide=hide)
-        setup.update(sandbox=sandboxed, namespace=namespace, limits=kernel_limits)
-        setup.update({k: limits[k] for k in ("max_output_bytes", "notebook_timeout")})
-        with_tools_on_path()
-        from nbgrader.api import Gradebook
-
-        cid = cfg.CourseDirectory.get("course_id", "default_course")
-        db_url = f"sqlite:///{course_dir / 'gradebook.db'}"
-        with warnings.catch_warnings(), Gradebook(db_url, cid) as gb:
-            # nbgrader 0.9.6 trips SQLAlchemy 2 "not in session" warnings on every submission.
-            warnings.filterwarnings("ignore", message=".*not in session.*")
-            for result in worker.autograde(tasks, accounts, setup, jobs, progress):
-                _take(gb, run, result, course_dir)
-            for student, outcome in run.outcomes.items():
-                if outcome.status in NOT_RUN - {"set-aside"}:
-                    merge.merge_zero(gb, assignment, student, folders[student])
-                    merge.publish(course_dir, assignment, student, None, outcome)
-            merge.read_scores(gb, assignment, run.outcomes)
-        run.status_file = write_status(course_dir, run)
-    return run
+    for student, outcome in run.outcomes.items():
+        if outcome.status in NOT_RUN - {"set-aside"}:
+            merge.merge_zero(gb, run.assignment, student, folders[student])
+            merge.publish(course_dir, run.assignment, student, None, outcome)
+    merge.read_scores(gb, run.assignment, run.outcomes)
 
 
 def _snapshot(db: Path, scratch: Path) -> str:
     """A consistent copy of the course gradebook, from which each worker's private copy is
     made."""
-    dest = scratch / "gradebook.db"
+    dest = scratch / GRADEBOOK
     src = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     dst = sqlite3.connect(dest)
     with dst:
@@ -249,7 +264,7 @@ def _take(gb, run: GradeRun, result: dict, course_dir: Path) -> None:
 
 def write_status(course_dir: Path, run: GradeRun) -> Path:
     """``reports/<assignment>-status.csv``: one row per trainee."""
-    path = course_dir / "reports" / f"{run.assignment}-status.csv"
+    path = CoursePaths(course_dir).status_file(run.assignment)
     path.parent.mkdir(exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as fh:
         out = csv.writer(fh)
@@ -262,9 +277,3 @@ def write_status(course_dir: Path, run: GradeRun) -> Path:
 def read_status(path) -> dict[str, dict]:
     with open(path, newline="", encoding="utf-8") as fh:
         return {row["student"]: row for row in csv.DictReader(fh)}
-
-
-if __name__ == "__main__":  # pragma: no cover - handy while developing
-    from cenlab.course.paths import load_config
-
-    print(json.dumps(grading_settings(load_config(sys.argv[1])), indent=1))

@@ -3,11 +3,11 @@
 nbgrader's autograde starts each submission's kernel as whoever runs it, so a submitted cell can
 read or change the instructor's files and gradebook. ``cenlab course grade`` runs every kernel
 as a grader account instead (``ensure_accounts``: one per grading worker, no home, no login, no
-groups), started through the launcher of ``cenlab.launcher``: ``write_spec`` writes the
-launcher's instructions (the account, the kernel's working copy, the folders to hide, the
-limits) and returns the command prefix that starts a kernel through it; ``probe`` checks that
-the account can start this Python at all. ``kill_processes_of`` clears whatever a kernel left
-behind before the account grades the next trainee.
+groups), started through the launcher (``cenlab.course.grading.launcher``): ``write_spec``
+writes the launcher's instructions (the account, the kernel's working copy, the folders to
+hide, the limits) and returns the command prefix that starts a kernel through it; ``probe``
+checks that the account can start this Python at all. ``kill_processes_of`` clears whatever a
+kernel left behind before the account grades the next trainee.
 
 ``python -m cenlab.course.grading.launcher SPEC -- COMMAND`` runs the launcher too.
 """
@@ -28,10 +28,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cenlab.course.grading.launcher import kernel_env, launch, main, private_view  # noqa: F401 - public API
+from cenlab.course.grading.settings import CenlabGrader
 
 ACCOUNT_PREFIX = "cenlab-grader"
 HIDDEN = ("/home", "/tmp", "/var/tmp", "/dev/shm")
-DEFAULT_LIMITS = {"memory_mb": 4096, "file_mb": 512, "processes": 512}
+DEFAULT_LIMITS = CenlabGrader().kernel_limits()
 LAUNCHER = str(Path(__file__).resolve().parent / "launcher.py")
 LOCKS = "/run/lock" if os.path.isdir("/run/lock") else tempfile.gettempdir()
 MAX_BUSY = 32  # grader accounts in use by other grading runs, at most, before giving up

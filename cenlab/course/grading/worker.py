@@ -29,6 +29,7 @@ from pathlib import Path
 from cenlab.course.grading import sandbox
 from cenlab.course.grading.executor import EVENTS, RUN, executor_class
 from cenlab.course.grading.merge import private_scores
+from cenlab.course.paths import CoursePaths
 
 # What every worker imports, imported once by the server that forks the workers.
 PRELOAD = [
@@ -40,7 +41,7 @@ PRELOAD = [
     "IPython.display",
     "psutil",
 ]
-_WORKER: dict = {}  # this worker's account, folders and nbgrader API, set by init_worker
+_WORKER: dict = {}  # this worker's account, private course and nbgrader API, set by init_worker
 
 
 # --- in the instructor's process ---------------------------------------------------------
@@ -94,21 +95,19 @@ def init_worker(accounts, setup: dict) -> None:
     """Pool initializer: take one grader account for this worker's lifetime and prepare the
     worker's private course, launcher instructions and nbgrader API."""
     from nbgrader.apps import NbGraderAPI
-    from traitlets.config import Config
 
-    from cenlab.course.api import with_tools_on_path
-    from cenlab.course.paths import load_config
+    from cenlab.course.api import course_config, with_tools_on_path
 
     account = accounts.get() if setup["sandbox"] else None
     home = Path(setup["scratch"]) / f"worker-{os.getpid()}"
     home.mkdir(mode=0o700)  # the kernels' account may not look in
-    root = home / "course"
-    source = Path(setup["course_dir"]) / "source" / setup["assignment"]
+    private = CoursePaths(home / "course")
+    source = CoursePaths(setup["course_dir"]).source(setup["assignment"])
     ignore = shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints", "__pycache__")
-    shutil.copytree(source, root / "source" / setup["assignment"], ignore=ignore)
-    shutil.copyfile(setup["gradebook"], root / "gradebook.db")
+    shutil.copytree(source, private.source(setup["assignment"]), ignore=ignore)
+    shutil.copyfile(setup["gradebook"], private.gradebook)
     _scratch_databases(str(home))
-    _WORKER.update(account=account, root=root, setup=setup)
+    _WORKER.update(account=account, course=private, setup=setup)
     RUN.update(max_output_bytes=setup["max_output_bytes"], run_dir=None)
     if account is not None:
         run_dir = Path(setup["scratch"]) / f"run-{os.getpid()}"
@@ -122,9 +121,7 @@ def init_worker(accounts, setup: dict) -> None:
         )
         RUN.update(prefix=prefix, run_dir=str(run_dir), account=account)
     with_tools_on_path()
-    cfg = Config(load_config(setup["course_dir"]))
-    cfg.CourseDirectory.root = str(root)
-    cfg.CourseDirectory.db_url = f"sqlite:///{root / 'gradebook.db'}"
+    cfg = course_config(setup["course_dir"], scratch=private.root)
     cfg.Autograde.autograde_preprocessors = _autograde_preprocessors()
     if account is not None:  # whatever the kernel leaves is killed with the account's processes
         cfg.Execute.shutdown_kernel = "immediate"
@@ -160,20 +157,20 @@ def grade_task(task: dict) -> dict:
     graded notebooks are."""
     started = time.perf_counter()
     student, setup = task["student"], _WORKER["setup"]
-    assignment, root = setup["assignment"], _WORKER["root"]
-    submitted = root / "submitted" / student / assignment
+    assignment, course = setup["assignment"], _WORKER["course"]
+    submitted = course.submitted(student, assignment)
     submitted.parent.mkdir(parents=True, exist_ok=True)
     os.rename(task["vetted"], submitted)
     try:
-        result = _autograde(student, assignment, root)
+        result = _autograde(student, assignment, course)
     finally:
-        for step in ("submitted", "autograded"):
-            shutil.rmtree(root / step / student, ignore_errors=True)
+        for folder in (course.submitted(student), course.autograded(student)):
+            shutil.rmtree(folder, ignore_errors=True)
     result["seconds"] = time.perf_counter() - started
     return result
 
 
-def _autograde(student: str, assignment: str, root: Path) -> dict:
+def _autograde(student: str, assignment: str, course: CoursePaths) -> dict:
     setup, account = _WORKER["setup"], _WORKER["account"]
     EVENTS.clear()
     if account is not None:
@@ -206,7 +203,7 @@ def _autograde(student: str, assignment: str, root: Path) -> dict:
         return {**result, "log": log[-3000:]}
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*not in session.*")
-        result["scores"] = private_scores(root / "gradebook.db", assignment, student)
+        result["scores"] = private_scores(course.gradebook, assignment, student)
     graded = Path(setup["scratch"]) / "graded" / student
-    os.rename(root / "autograded" / student / assignment, graded)
+    os.rename(course.autograded(student, assignment), graded)
     return {**result, "log": "", "graded": str(graded)}
