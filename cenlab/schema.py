@@ -15,6 +15,7 @@ import pycountry
 from cenlab.reference import operations as ops
 from cenlab.reference.commodities import FLOW_UNITS
 from cenlab.reference.flows import FLOWS
+from cenlab.reference.nominal import COMPANY_ROLES, PERSON_ROLES
 
 SCHEMA_VERSION = "1.0"
 UNKNOWN_COUNTRY = "XX"
@@ -142,7 +143,7 @@ PERSON_FIELDS = [
         "category",
         "Role of the person in the case.",
         True,
-        ["Courier", "Owner", "Organiser", "Recipient", "Driver"],
+        list(PERSON_ROLES),
         personal=True,
     ),
 ]
@@ -166,7 +167,7 @@ COMPANY_FIELDS = [
         "category",
         "Role of the company in the case.",
         True,
-        ["Importer", "Exporter", "Carrier", "Consignee"],
+        list(COMPANY_ROLES),
         personal=True,
     ),
 ]

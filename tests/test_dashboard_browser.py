@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -20,21 +19,12 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
+from browser import keep_screenshot, launch
 
 from cenlab.ui.dashboard import CHARTS, LISTS
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = "dashboards/cen-dashboard.ipynb"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ERRORS = ("Traceback", "There was an error")
 # True once every chart image has loaded, or as soon as the notebook shows an error.
 CHARTS_DRAWN_OR_ERROR = """([n, errors]) =>
@@ -97,13 +87,6 @@ def voila_server():
         proc.stdout.close()
 
 
-def keep_screenshot(shot: Path) -> None:
-    """Copy the picture into the folder CENLAB_SCREENSHOTS names (docs, for `make screenshots`)."""
-    folder = os.environ.get("CENLAB_SCREENSHOTS")
-    if folder:
-        shutil.copy(shot, ROOT / folder / shot.name)
-
-
 def seizures_shown(page) -> tuple[int, int]:
     """The numbers in "Showing X of Y seizures." on the page."""
     text = page.get_by_text(re.compile(r"Showing [\d,]+ of [\d,]+ seizures")).inner_text()
@@ -112,14 +95,10 @@ def seizures_shown(page) -> tuple[int, int]:
 
 
 def test_voila_page_renders_the_charts_and_answers_a_click(tmp_path):
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"{CHROMIUM} is missing: install Debian's browser with `apt-get install chromium`"
-        )
     from playwright.sync_api import sync_playwright
 
     with voila_server() as voila_url, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = launch(pw)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.goto(voila_url, wait_until="domcontentloaded", timeout=30_000)

@@ -26,12 +26,12 @@ from pathlib import Path
 import nbformat
 import pytest
 import requests
+from browser import keep_screenshot, launch
 
 REPO = Path(__file__).resolve().parents[1]
 HUB = REPO / "hub"
 PREFIX = Path(os.environ.get("CENLAB_HUB_PREFIX", "/opt/cenlab-hub"))
 CHP = HUB / "node_modules" / ".bin" / "configurable-http-proxy"
-CHROMIUM = "/usr/bin/chromium"
 COURSE, ASSIGNMENT, NOTEBOOK = "customs-basics", "01-weights", "weights.ipynb"
 TAG = secrets.token_hex(2)
 P = f"cltest-{TAG}-"  # every user made here starts with this
@@ -618,24 +618,13 @@ def test_the_trainee_fetches_the_feedback(hub, people):
 
 
 def test_a_trainee_sees_the_assignment_list_in_a_browser(hub, tmp_path):
-    _need(os.path.exists(CHROMIUM), f"{CHROMIUM} is missing: apt-get install chromium")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         pytest.fail("the playwright package is missing: pip install playwright", pytrace=False)
     shot = tmp_path / "hub-assignments.png"
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
+        browser = launch(pw)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 760})
             page.goto(f"{hub.url}/hub/login")
@@ -651,6 +640,4 @@ def test_a_trainee_sees_the_assignment_list_in_a_browser(hub, tmp_path):
         finally:
             browser.close()
     assert shot.stat().st_size > 10_000
-    # `make screenshots` names docs, where the picture is kept for the guides.
-    if os.environ.get("CENLAB_SCREENSHOTS"):
-        shutil.copy(shot, REPO / os.environ["CENLAB_SCREENSHOTS"] / shot.name)
+    keep_screenshot(shot)

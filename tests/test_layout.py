@@ -111,3 +111,14 @@ def test_an_unknown_name_is_an_attribute_error_naming_it():
         import cenlab.synth
 
         cenlab.synth.make_ufo  # noqa: B018
+
+
+@pytest.mark.parametrize("sub", [s for s in SUBPACKAGES if s not in ("reference", "cli")])
+def test_every_name_a_subpackage_exports_resolves(sub):
+    """Subpackages import their modules lazily: each name they list must exist."""
+    import importlib
+
+    package = importlib.import_module("cenlab." + sub.replace("/", "."))
+    missing = [n for n in package.__all__ if not hasattr(package, n)]
+    assert missing == []
+    assert sorted(dir(package)) == sorted(package.__all__)

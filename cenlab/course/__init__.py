@@ -10,32 +10,37 @@ export), ``grading`` (sandboxed parallel autograding), ``cohort`` (simulated coh
 
 from cenlab import lazy_exports
 
-EXPORTS = {
-    "BUILT": "paths",
-    "CoursePaths": "paths",
-    "find_assignments": "paths",
-    "course_id": "paths",
-    "load_config": "paths",
-    "wrong_submissions": "paths",
-    "course_api": "api",
-    "course_config": "api",
-    "build": "commands",
-    "feedback": "commands",
-    "export": "commands",
-    "check_assignment": "checks",
-    "check_assignments": "checks",
-    "full_check": "checks",
-    "static_problems": "checks",
-    "CheckResult": "checks",
-    "REFERENCE": "checks",
-    "BLANK": "checks",
-    "Item": "checks",
-    "build_data": "data",
-    "data_problems": "data",
-    "MARKERS": "notebooks",
-    "notebook_problems": "notebooks",
-    "convention_problems": "notebooks",
-    "grade_ids": "notebooks",
-}
+EXPORTS = (  # name -> the module that defines it
+    dict.fromkeys(
+        [
+            "BUILT",
+            "CoursePaths",
+            "find_assignments",
+            "course_id",
+            "load_config",
+            "wrong_submissions",
+        ],
+        "paths",
+    )
+    | dict.fromkeys(["course_api", "course_config"], "api")
+    | dict.fromkeys(["build", "feedback", "export"], "commands")
+    | dict.fromkeys(
+        [
+            "check_assignment",
+            "check_assignments",
+            "full_check",
+            "static_problems",
+            "CheckResult",
+            "REFERENCE",
+            "BLANK",
+            "Item",
+        ],
+        "checks",
+    )
+    | dict.fromkeys(["build_data", "data_problems"], "data")
+    | dict.fromkeys(
+        ["MARKERS", "notebook_problems", "convention_problems", "grade_ids"], "notebooks"
+    )
+)
 __all__ = list(EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, EXPORTS)

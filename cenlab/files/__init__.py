@@ -4,16 +4,10 @@ every date argument (``day``)."""
 
 from cenlab import lazy_exports
 
-EXPORTS = {
-    "read_seizures": "read",
-    "day": "dates",
-    "iso_dates": "dates",
-    "date_readings": "dates",
-    "parse_dates": "dates",
-    "write_tables": "write",
-    "writable_folder": "write",
-    "atomic_write": "write",
-    "sha256": "write",
-}
+EXPORTS = (  # name -> the module that defines it
+    dict.fromkeys(["read_seizures"], "read")
+    | dict.fromkeys(["day", "iso_dates", "date_readings", "parse_dates"], "dates")
+    | dict.fromkeys(["write_tables", "writable_folder", "atomic_write", "sha256"], "write")
+)
 __all__ = list(EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, EXPORTS)

@@ -7,16 +7,12 @@ runs the rules and gives the findings as a tidy table with a score per dimension
 
 from cenlab import lazy_exports
 
-EXPORTS = {
-    "validate": "report",
-    "QualityReport": "report",
-    "compare": "report",
-    "rules_table": "report",
-    "select_rules": "report",
-    "FINDING_COLUMNS": "report",
-    "RULES": "rules",
-    "DIMENSIONS": "rules",
-    "Rule": "rules",
-}
+EXPORTS = (  # name -> the module that defines it
+    dict.fromkeys(
+        ["validate", "QualityReport", "compare", "rules_table", "select_rules", "FINDING_COLUMNS"],
+        "report",
+    )
+    | dict.fromkeys(["RULES", "DIMENSIONS", "Rule"], "rules")
+)
 __all__ = list(EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, EXPORTS)

@@ -13,22 +13,15 @@ Underneath: ``sampling`` (every vectorised draw), ``pools`` (Faker pools), ``cal
 
 from cenlab import lazy_exports
 
-EXPORTS = {
-    "make_seizures": "seizures",
-    "parse_period": "seizures",
-    "make_nominal": "nominal",
-    "NCENExtract": "nominal",
-    "locale_for": "nominal",
-    "make_passengers": "traffic",
-    "make_consignments": "traffic",
-    "read_traffic_csv": "traffic",
-    "TRUTH_COLUMNS": "traffic",
-    "inject_defects": "defects",
-    "describe": "defects",
-    "recall": "defects",
-    "false_positive_rate": "defects",
-    "narrate": "narrative",
-    "write_generated": "datasets",
-}
+EXPORTS = (  # name -> the module that defines it
+    dict.fromkeys(["make_seizures", "parse_period"], "seizures")
+    | dict.fromkeys(["make_nominal", "NCENExtract", "locale_for"], "nominal")
+    | dict.fromkeys(
+        ["make_passengers", "make_consignments", "read_traffic_csv", "TRUTH_COLUMNS"], "traffic"
+    )
+    | dict.fromkeys(["inject_defects", "describe", "recall", "false_positive_rate"], "defects")
+    | dict.fromkeys(["narrate"], "narrative")
+    | dict.fromkeys(["write_generated"], "datasets")
+)
 __all__ = list(EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, EXPORTS)

@@ -14,20 +14,14 @@ import types
 
 from cenlab import lazy_exports
 
-EXPORTS = {
-    "transfer": "outbox",
-    "load_state": "outbox",
-    "TransferResult": "outbox",
-    "read_extract": "extract",
-    "strip_personal": "extract",
-    "AGGREGATES": "extract",
-    "map_to_cen": "mapping",
-    "to_cen": "submission",
-    "build_submission": "submission",
-    "new_state": "submission",
-    "Submission": "submission",
-    "REJECT_COLUMNS": "submission",
-}
+EXPORTS = (  # name -> the module that defines it
+    dict.fromkeys(["transfer", "load_state", "TransferResult"], "outbox")
+    | dict.fromkeys(["read_extract", "strip_personal", "AGGREGATES"], "extract")
+    | dict.fromkeys(["map_to_cen"], "mapping")
+    | dict.fromkeys(
+        ["to_cen", "build_submission", "new_state", "Submission", "REJECT_COLUMNS"], "submission"
+    )
+)
 __all__ = list(EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, EXPORTS)
 

@@ -3,14 +3,11 @@ with its drill (``entry``). Thin: every number comes from a tested function else
 
 from cenlab import lazy_exports
 
-EXPORTS = {
-    "CENDashboard": "dashboard",
-    "EntryForm": "entry",
-    "Drill": "entry",
-    "check_entry": "entry",
-    "entry_messages": "entry",
-    "find_country": "entry",
-    "score": "entry",
-}
+EXPORTS = (  # name -> the module that defines it
+    dict.fromkeys(["CENDashboard"], "dashboard")
+    | dict.fromkeys(
+        ["EntryForm", "Drill", "check_entry", "entry_messages", "find_country", "score"], "entry"
+    )
+)
 __all__ = list(EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, EXPORTS)

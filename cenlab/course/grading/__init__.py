@@ -12,20 +12,21 @@ nbgrader and nbformat load only once grading starts.
 
 from cenlab import lazy_exports
 
-EXPORTS = {
-    "grade": "run",
-    "GradeRun": "run",
-    "CenlabGrader": "settings",
-    "submissions": "run",
-    "read_status": "run",
-    "write_status": "run",
-    "NOT_RUN": "vetting",
-    "STATUSES": "vetting",
-    "Outcome": "vetting",
-    "Vetted": "vetting",
-    "foreign_files": "vetting",
-    "restore_locked_cells": "vetting",
-    "vet": "vetting",
-}
+EXPORTS = (  # name -> the module that defines it
+    dict.fromkeys(["grade", "GradeRun", "submissions", "read_status", "write_status"], "run")
+    | dict.fromkeys(["CenlabGrader"], "settings")
+    | dict.fromkeys(
+        [
+            "NOT_RUN",
+            "STATUSES",
+            "Outcome",
+            "Vetted",
+            "foreign_files",
+            "restore_locked_cells",
+            "vet",
+        ],
+        "vetting",
+    )
+)
 __all__ = list(EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, EXPORTS)
