@@ -154,7 +154,7 @@ def _p6(ns):
 
 
 @functools.cache
-def _targeting() -> dict:
+def targeting() -> dict:
     p = _passengers()
     selected = risk.select(courier_profile().matches(p), 0.05)
     y = p["illicit"].to_numpy()
@@ -168,7 +168,7 @@ def _targeting() -> dict:
 
 
 def _t1(ns):
-    t = _targeting()
+    t = targeting()
     if int(_number(ns, "examined")) != t["examined"]:
         raise NotYet("`examined` counts the passengers selected: the 'selected' column, both rows")
     if int(_number(ns, "hits")) != t["hits"]:
@@ -177,7 +177,7 @@ def _t1(ns):
 
 
 def _t2(ns):
-    t = _targeting()
+    t = targeting()
     got = _number(ns, "hit_rate")
     if math.isclose(got, t["detection_rate"]):
         raise NotYet(
@@ -188,7 +188,7 @@ def _t2(ns):
 
 
 def _t3(ns):
-    t = _targeting()
+    t = targeting()
     got = _number(ns, "detection_rate")
     if math.isclose(got, t["hit_rate"]):
         raise NotYet("that is the hit rate; the detection rate divides by all couriers")
@@ -197,14 +197,14 @@ def _t3(ns):
 
 
 def _t4(ns):
-    t = _targeting()
+    t = targeting()
     if int(_number(ns, "missed")) != t["missed"]:
         raise NotYet("`missed` are the couriers who were not selected")
     return f"{t['missed']} couriers got through unexamined."
 
 
 def _t5(ns):
-    t = _targeting()
+    t = targeting()
     got = _number(ns, "lift")
     _close(got, t["lift"], "`lift` is the hit rate divided by the base rate (couriers / traffic)")
     return f"the profile finds {got:.1f} times more than random checks would on average."

@@ -86,11 +86,11 @@ def test_every_check_is_used_by_an_exercise(checks_module):
 
 def test_a_wrong_answer_says_why_without_giving_the_answer(checks_module, capsys):
     """The classic confusion: a detection rate given as the hit rate."""
-    ns = {"hit_rate": checks_module._targeting()["detection_rate"]}
+    ns = {"hit_rate": checks_module.targeting()["detection_rate"]}
     assert checks_module.check("targeting-q2", ns) is False
     said = capsys.readouterr().out
     assert said.startswith("Not yet (targeting-q2): that is the detection rate")
-    assert f"{checks_module._targeting()['hit_rate']:.3}"[:5] not in said
+    assert f"{checks_module.targeting()['hit_rate']:.3}"[:5] not in said
 
 
 def test_an_unknown_question_is_named_with_the_known_ones(checks_module, capsys):

@@ -98,7 +98,7 @@ def test_location_concealment_joint_reproduces_both_margins():
     shape = (len(ops.LOCATION_TYPES), len(ops.CONCEALMENTS))
     for i, flow in enumerate(cal.FLOW_NAMES):
         joint = t["joint"][i].reshape(shape)
-        loc = cal._vector(cal.flow_mix(flow, "location"), ops.LOCATION_TYPES)
-        conc = cal._vector(cal.flow_mix(flow, "concealment"), ops.CONCEALMENTS)
+        loc = cal.mix_vector(cal.flow_mix(flow, "location"), ops.LOCATION_TYPES)
+        conc = cal.mix_vector(cal.flow_mix(flow, "concealment"), ops.CONCEALMENTS)
         np.testing.assert_allclose(joint.sum(axis=1), loc / loc.sum(), atol=0.005, err_msg=flow)
         np.testing.assert_allclose(joint.sum(axis=0), conc / conc.sum(), atol=0.005, err_msg=flow)

@@ -18,7 +18,8 @@ from cenlab.synth.sampling import ipf, normalise
 FLOW_NAMES = list(FLOWS)
 
 
-def _vector(mix: dict, codes: list[str]) -> np.ndarray:
+def mix_vector(mix: dict, codes: list[str]) -> np.ndarray:
+    """A {code: share} table as a vector in the order of ``codes``; an unknown code is a typo."""
     unknown = set(mix) - set(codes)
     if unknown:
         raise ValueError(f"unknown codes {sorted(unknown)}; accepted: {', '.join(codes)}")
@@ -53,13 +54,13 @@ def tables() -> dict:
     joint = np.zeros((n, len(locs) * len(concs)))
     direction = np.zeros((n, len(ops.DIRECTIONS)))
     for i, flow in enumerate(FLOW_NAMES):
-        loc = _vector(flow_mix(flow, "location"), locs)
-        conc = _vector(flow_mix(flow, "concealment"), concs)
+        loc = mix_vector(flow_mix(flow, "location"), locs)
+        conc = mix_vector(flow_mix(flow, "concealment"), concs)
         joint[i] = ipf(loc, conc, mask).ravel()
-        direction[i] = normalise(_vector(flow_mix(flow, "direction"), ops.DIRECTIONS))
+        direction[i] = normalise(mix_vector(flow_mix(flow, "direction"), ops.DIRECTIONS))
     detection = np.array(
         [
-            normalise(_vector(SECTION_DETECTION[FLOWS[f]["section"]], ops.DETECTION_METHODS))
+            normalise(mix_vector(SECTION_DETECTION[FLOWS[f]["section"]], ops.DETECTION_METHODS))
             for f in FLOW_NAMES
         ]
     )
