@@ -22,10 +22,22 @@ from cenlab.schema import UNKNOWN_COUNTRY
 MEASURES = ("seizures", "cases", "value_usd")
 # Text fields stored as categoricals by prepare_seizures: few distinct values, many rows.
 CATEGORICAL = (
-    "reporting_country", "region", "office", "location_type", "direction", "section",
-    "commodity", "commodity_detail", "unit", "detection_method", "concealment", "conveyance",
-    "departure_country", "destination_country", "case_id",
-)  # fmt: skip
+    "reporting_country",
+    "region",
+    "office",
+    "location_type",
+    "direction",
+    "section",
+    "commodity",
+    "commodity_detail",
+    "unit",
+    "detection_method",
+    "concealment",
+    "conveyance",
+    "departure_country",
+    "destination_country",
+    "case_id",
+)
 REQUIRED = ("case_id", "seizure_date", "reporting_country", "section", "commodity")
 
 

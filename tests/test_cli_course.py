@@ -30,9 +30,18 @@ def test_export_round_trips_the_gradebook(demo, tmp_path, capsys):
     assert str(to) in capsys.readouterr().out
     got = pd.read_csv(to)
     assert list(got.columns) == [
-        "assignment", "duedate", "timestamp", "student_id", "last_name", "first_name",
-        "email", "raw_score", "late_submission_penalty", "score", "max_score",
-    ]  # fmt: skip
+        "assignment",
+        "duedate",
+        "timestamp",
+        "student_id",
+        "last_name",
+        "first_name",
+        "email",
+        "raw_score",
+        "late_submission_penalty",
+        "score",
+        "max_score",
+    ]
     totals = {s: float(sum(v or 0 for v in scores)) for s, scores in SCORES.items()}
     assert dict(zip(got["student_id"], got["score"])) == totals
     assert set(got["max_score"]) == {6.0} and set(got["assignment"]) == {"a1"}

@@ -23,8 +23,11 @@ def test_generate_writes_csv_and_nominal_tables(tmp_path):
     r = cenlab("generate", "--cases", "200", "--seed", "4", "--nominal", "--out", str(out))
     assert r.returncode == 0, r.stderr
     assert sorted(p.name for p in out.iterdir()) == [
-        "companies.csv", "conveyances.csv", "persons.csv", "seizures.csv"
-    ]  # fmt: skip
+        "companies.csv",
+        "conveyances.csv",
+        "persons.csv",
+        "seizures.csv",
+    ]
     df = pd.read_csv(out / "seizures.csv", keep_default_na=False, na_values=[""])
     assert df["case_id"].nunique() == 200
     assert df.notna().all().all()
@@ -47,14 +50,20 @@ def test_generate_parquet_round_trips_and_matches_csv(tmp_path):
     "args, message",
     [
         (["--cases", "-5"], "cenlab generate: error: --cases must be zero or more, got -5"),
-        (["--cases", "5", "--format", "xlsx"],
-         "cenlab generate: error: unknown format 'xlsx'; accepted: csv, parquet"),
-        (["--cases", "5", "--start", "2025-03-01", "--end", "2025-01-01"],
-         "cenlab generate: error: end date 2025-01-01 is before start date 2025-03-01"),
-        (["--cases", "5", "--start", "yesterday-ish"],
-         "cenlab generate: error: start must be a date like 2025-12-31, got 'yesterday-ish'"),
+        (
+            ["--cases", "5", "--format", "xlsx"],
+            "cenlab generate: error: unknown format 'xlsx'; accepted: csv, parquet",
+        ),
+        (
+            ["--cases", "5", "--start", "2025-03-01", "--end", "2025-01-01"],
+            "cenlab generate: error: end date 2025-01-01 is before start date 2025-03-01",
+        ),
+        (
+            ["--cases", "5", "--start", "yesterday-ish"],
+            "cenlab generate: error: start must be a date like 2025-12-31, got 'yesterday-ish'",
+        ),
     ],
-)  # fmt: skip
+)
 def test_bad_input_one_line_exit_2_no_files(tmp_path, args, message):
     out = tmp_path / "out"
     r = cenlab("generate", *args, "--out", str(out))

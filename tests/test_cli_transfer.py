@@ -60,7 +60,8 @@ def test_records_failing_the_rules_are_counted_and_listed(extract_dir, tmp_path,
     assert "; 1 held back with the reasons" in capsys.readouterr().out
     rejects = pd.read_csv(tmp_path / "out" / "rejects.csv")
     assert rejects[["seizure_id", "field", "rule"]].values.tolist() == [
-        [s.loc[0, "seizure_id"], "seizure_date", "date_format"]]  # fmt: skip
+        [s.loc[0, "seizure_id"], "seizure_date", "date_format"]
+    ]
 
 
 def extract_folder(d, x, *, drop=None, without=None):
@@ -74,16 +75,25 @@ def extract_folder(d, x, *, drop=None, without=None):
     return d
 
 
-@pytest.mark.parametrize("setup, message", [
-    (lambda d, x: d / "missing", "extract folder '{d}/missing' does not exist"),
-    (lambda d, x: d, "no seizures.csv in extract folder '{d}'"),
-    (lambda d, x: extract_folder(d, x, drop=("seizures", "quantity")),
-     "cannot read {d}/seizures.csv: missing columns quantity"),
-    (lambda d, x: extract_folder(d, x, without="companies"),
-     "no companies.csv in extract folder '{d}'"),
-    (lambda d, x: extract_folder(d, x, drop=("persons", "nationality")),
-     "persons.csv is missing columns: nationality"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "setup, message",
+    [
+        (lambda d, x: d / "missing", "extract folder '{d}/missing' does not exist"),
+        (lambda d, x: d, "no seizures.csv in extract folder '{d}'"),
+        (
+            lambda d, x: extract_folder(d, x, drop=("seizures", "quantity")),
+            "cannot read {d}/seizures.csv: missing columns quantity",
+        ),
+        (
+            lambda d, x: extract_folder(d, x, without="companies"),
+            "no companies.csv in extract folder '{d}'",
+        ),
+        (
+            lambda d, x: extract_folder(d, x, drop=("persons", "nationality")),
+            "persons.csv is missing columns: nationality",
+        ),
+    ],
+)
 def test_bad_extract_is_one_line_exit_2_and_nothing_written(setup, message, tmp_path, capsys):
     x = make_seizures(5, seed=1, nominal=True)
     source = setup(tmp_path, x)
@@ -107,10 +117,21 @@ def test_unreadable_state_file_is_one_line_exit_2_and_nothing_written(extract_di
     state = tmp_path / "state.json"
     state.write_text("{half a file")
     r = subprocess.run(
-        [sys.executable, "-m", "cenlab.cli", "transfer", "--from", str(extract_dir),
-         "--outbox", str(tmp_path / "out"), "--state", str(state)],
-        capture_output=True, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "cenlab.cli",
+            "transfer",
+            "--from",
+            str(extract_dir),
+            "--outbox",
+            str(tmp_path / "out"),
+            "--state",
+            str(state),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 2
     assert (
         r.stderr

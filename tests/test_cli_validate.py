@@ -99,19 +99,31 @@ def test_csv_and_json_give_every_finding(files):
     [
         ("missing.csv", None, "file not found"),
         ("empty.csv", b"", "the file is empty"),
-        ("latin.csv", "case_id,seizure_id\nC1,Zürich\n".encode("latin-1"),
-         "the file is not UTF-8 text (in a spreadsheet, save it as 'CSV UTF-8')"),
-        ("seizures.xlsx", b"PK\x03\x04" + b"\x00" * 50,
-         "it is a spreadsheet workbook; save it as 'CSV UTF-8' first"),
-        ("seizures.json", b'{"a": 1}',
-         "not a CSV or Parquet file (the name should end in .csv or .parquet)"),
-        ("few.csv", b"case_id,seizure_id,unit\nC1,C1-1,kg\n",
-         "missing columns seizure_date, reporting_country, office, location_type, direction, "
-         "section, commodity, quantity, detection_method, concealment, conveyance, "
-         "departure_country, destination_country, ecommerce (a seizure file needs the CEN field "
-         "names as column names)"),
+        (
+            "latin.csv",
+            "case_id,seizure_id\nC1,Zürich\n".encode("latin-1"),
+            "the file is not UTF-8 text (in a spreadsheet, save it as 'CSV UTF-8')",
+        ),
+        (
+            "seizures.xlsx",
+            b"PK\x03\x04" + b"\x00" * 50,
+            "it is a spreadsheet workbook; save it as 'CSV UTF-8' first",
+        ),
+        (
+            "seizures.json",
+            b'{"a": 1}',
+            "not a CSV or Parquet file (the name should end in .csv or .parquet)",
+        ),
+        (
+            "few.csv",
+            b"case_id,seizure_id,unit\nC1,C1-1,kg\n",
+            "missing columns seizure_date, reporting_country, office, location_type, direction, "
+            "section, commodity, quantity, detection_method, concealment, conveyance, "
+            "departure_country, destination_country, ecommerce (a seizure file needs the CEN field "
+            "names as column names)",
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_file_it_cannot_read_exits_2_with_one_line(tmp_path, name, content, problem):
     if content is not None:
         (tmp_path / name).write_bytes(content)

@@ -58,8 +58,16 @@ def test_every_defect_type_is_injected_at_its_rate(clean, damaged):
     assert list(events.index.sort_values()) == sorted(ref.DEFECT_TYPES)
     n = len(clean)
     # Types open to every record: exactly round(rate * n) records.
-    for name in ("missing_mandatory", "invalid_country", "mixed_date_format", "commodity_variant",
-                 "future_date", "after_cutoff", "section_mismatch", "duplicate_seizure"):  # fmt: skip
+    for name in (
+        "missing_mandatory",
+        "invalid_country",
+        "mixed_date_format",
+        "commodity_variant",
+        "future_date",
+        "after_cutoff",
+        "section_mismatch",
+        "duplicate_seizure",
+    ):
         assert events[name] == round(ref.DEFAULT_RATES[name] * n), name
     # Every Namibian code is lost at the default rate of 1.
     namibia = sum(
@@ -125,8 +133,16 @@ def test_mixed_dates_turn_the_date_column_into_text(damaged):
 
 def test_switched_off_defects_leave_the_frame_as_it_was(clean):
     bad, key = inject_defects(clean, seed=1, rates=OFF)
-    assert key.empty and list(key.columns) == ["row", "seizure_id", "field", "defect", "rule",
-                                               "dimension", "original", "damaged"]  # fmt: skip
+    assert key.empty and list(key.columns) == [
+        "row",
+        "seizure_id",
+        "field",
+        "defect",
+        "rule",
+        "dimension",
+        "original",
+        "damaged",
+    ]
     assert same(bad, clean)
 
 
@@ -157,10 +173,13 @@ def test_describe_pairs_every_defect_with_a_registered_rule():
 
 
 def test_recall_counts_a_mistake_caught_by_one_of_its_rules():
-    key = pd.DataFrame({
-        "row": [1, 1, 4, 7], "field": ["quantity", "unit", "unit", "seizure_date"],
-        "defect": ["unit_mixup", "unit_mixup", "cash_in_kg", "future_date"],
-    })  # fmt: skip
+    key = pd.DataFrame(
+        {
+            "row": [1, 1, 4, 7],
+            "field": ["quantity", "unit", "unit", "seizure_date"],
+            "defect": ["unit_mixup", "unit_mixup", "cash_in_kg", "future_date"],
+        }
+    )
     findings = pd.DataFrame(
         {"row": [1, 4, 9], "rule": ["unit_for_commodity", "value_per_unit", "code_list"]}
     )

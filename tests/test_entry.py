@@ -25,13 +25,27 @@ from cenlab.ui.entry import (
 
 NOTEBOOK = Path(__file__).parents[1] / "exercises" / "data-entry-drill.ipynb"
 TRUTH = {
-    "case_id": "C1", "seizure_id": "C1-1", "seizure_date": pd.Timestamp("2025-03-04"),
-    "reporting_country": "PT", "office": "PT-AIR-1", "location_type": "Airport",
-    "direction": "Import", "section": "Drugs", "commodity": "Cocaine",
-    "commodity_detail": "Cocaine", "hs_code": "2939.72", "quantity": 2.4, "unit": "kg",
-    "value_usd": 84_012.5, "detection_method": "Risk profiling", "concealment": "Unknown",
-    "conveyance": "Air", "departure_country": "BR", "destination_country": "PT", "ecommerce": False,
-}  # fmt: skip
+    "case_id": "C1",
+    "seizure_id": "C1-1",
+    "seizure_date": pd.Timestamp("2025-03-04"),
+    "reporting_country": "PT",
+    "office": "PT-AIR-1",
+    "location_type": "Airport",
+    "direction": "Import",
+    "section": "Drugs",
+    "commodity": "Cocaine",
+    "commodity_detail": "Cocaine",
+    "hs_code": "2939.72",
+    "quantity": 2.4,
+    "unit": "kg",
+    "value_usd": 84_012.5,
+    "detection_method": "Risk profiling",
+    "concealment": "Unknown",
+    "conveyance": "Air",
+    "departure_country": "BR",
+    "destination_country": "PT",
+    "ecommerce": False,
+}
 RIGHT = solution(TRUTH)
 
 
@@ -42,12 +56,22 @@ def feedback_on(**changes) -> pd.Series:
 
 def test_the_worked_answer_is_all_right():
     assert RIGHT == {
-        "seizure_date": "2025-03-04", "reporting_country": "PT", "location_type": "Airport",
-        "direction": "Import", "section": "Drugs", "commodity": "Cocaine", "quantity": 2.4,
-        "unit": "kg", "value_usd": 84012.5, "detection_method": "Risk profiling",
-        "concealment": "Unknown", "conveyance": "Air", "departure_country": "BR",
-        "destination_country": "PT", "ecommerce": False,
-    }  # fmt: skip
+        "seizure_date": "2025-03-04",
+        "reporting_country": "PT",
+        "location_type": "Airport",
+        "direction": "Import",
+        "section": "Drugs",
+        "commodity": "Cocaine",
+        "quantity": 2.4,
+        "unit": "kg",
+        "value_usd": 84012.5,
+        "detection_method": "Risk profiling",
+        "concealment": "Unknown",
+        "conveyance": "Air",
+        "departure_country": "BR",
+        "destination_country": "PT",
+        "ecommerce": False,
+    }
     result = check_entry(RIGHT, pd.Series(TRUTH))
     assert list(result.index) == ENTRY_FIELDS and result["correct"].all()
     assert score(result) == "All 15 fields are right. Well done!"
@@ -55,10 +79,16 @@ def test_the_worked_answer_is_all_right():
 
 def test_hints_point_back_to_the_report_without_giving_the_answer():
     fb = feedback_on(
-        seizure_date="2025-04-03", quantity=2400, unit="g", concealment="In baggage",
-        departure_country="US", destination_country="BR", commodity="cocaine", ecommerce="yes",
+        seizure_date="2025-04-03",
+        quantity=2400,
+        unit="g",
+        concealment="In baggage",
+        departure_country="US",
+        destination_country="BR",
+        commodity="cocaine",
+        ecommerce="yes",
         value_usd=84_000,
-    )  # fmt: skip
+    )
     assert fb["seizure_date"] == "Not the date of the report. Read it again: day before month."
     assert fb["quantity"] == "Right amount, but Cocaine is recorded in kg: convert it."
     assert fb["unit"] == "Cocaine is always recorded in kg in CEN: convert the quantity."
@@ -209,9 +239,12 @@ def test_the_drill_notebook_has_no_outputs_and_runs_to_the_end():
     country = pycountry.countries.get(alpha_2=right["departure_country"])
     assert right["unit"] == "kg" and entry["quantity"] == pytest.approx(right["quantity"] * 1000)
     assert entry == right | {
-        "seizure_date": f"{day:%d/%m/%Y}", "direction": right["direction"].lower(),
-        "quantity": entry["quantity"], "unit": "g", "departure_country": country.alpha_3,
-    }  # fmt: skip
+        "seizure_date": f"{day:%d/%m/%Y}",
+        "direction": right["direction"].lower(),
+        "quantity": entry["quantity"],
+        "unit": "g",
+        "departure_country": country.alpha_3,
+    }
     messages = entry_messages(entry)
     mistakes = ["seizure_date", "direction", "unit", "departure_country"]
     assert set(messages) == set(mistakes) and all(len(m) == 1 for m in messages.values())

@@ -24,8 +24,9 @@ CHECK = re.compile(r'^check\("([^"]+)"\)', re.M)
 def run(path: Path) -> list[tuple[str, str]]:
     """Execute ``path`` in its folder; (question, printed text) for every check cell."""
     nb = nbformat.read(str(path), as_version=4)
-    NotebookClient(nb, timeout=60, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}}).execute()  # fmt: skip
+    NotebookClient(
+        nb, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    ).execute()
     out = []
     for cell in nb.cells:
         found = CHECK.findall(cell.source) if cell.cell_type == "code" else []

@@ -50,10 +50,12 @@ def test_zero_cases_gives_an_empty_frame_with_the_columns():
         ({"n_cases": -1}, "the number of cases must be zero or more, got -1"),
         ({"n_cases": 2.5}, "the number of cases must be a whole number, got 2.5"),
         ({"n_cases": 10, "seed": -3}, "seed must be zero or positive, got -3"),
-        ({"n_cases": 10, "start": "2025-02-01", "end": "2025-01-01"},
-         "end date 2025-01-01 is before start date 2025-02-01"),
+        (
+            {"n_cases": 10, "start": "2025-02-01", "end": "2025-01-01"},
+            "end date 2025-01-01 is before start date 2025-02-01",
+        ),
     ],
-)  # fmt: skip
+)
 def test_bad_arguments_name_the_problem(kwargs, message):
     n = kwargs.pop("n_cases")
     with pytest.raises(ValueError) as err:
@@ -96,11 +98,23 @@ def _drug_cases(df):
 def test_drug_locations_concealment_and_direction_within_2pp(seizures_200k):
     cases = _drug_cases(seizures_200k)
     targets = {
-        "location_type": {"Airport": 27502, "Mail Centre": 21995, "Inland": 6964,
-                          "Land boundary": 4539, "Express Courier": 3235, "Seaport": 2097},
-        "concealment": {"In mail": 34471, "Unknown": 11452, "In baggage": 8328,
-                        "In transport": 4753, "In express courier": 3323, "In freight": 3130},
-    }  # fmt: skip
+        "location_type": {
+            "Airport": 27502,
+            "Mail Centre": 21995,
+            "Inland": 6964,
+            "Land boundary": 4539,
+            "Express Courier": 3235,
+            "Seaport": 2097,
+        },
+        "concealment": {
+            "In mail": 34471,
+            "Unknown": 11452,
+            "In baggage": 8328,
+            "In transport": 4753,
+            "In express courier": 3323,
+            "In freight": 3130,
+        },
+    }
     totals = {"location_type": 68615, "concealment": 67757}
     for column, target in targets.items():
         shares = cases[column].value_counts(normalize=True) * 100
@@ -123,16 +137,28 @@ def test_location_by_commodity_within_2pp(seizures_200k):
 def test_ecommerce_share_of_cases_by_section_within_2pp(seizures_200k):
     cases = seizures_200k.drop_duplicates("case_id")
     share = cases.groupby("section", observed=True)["ecommerce"].mean() * 100
-    target = {"IPR, Health and Safety": 67.8, "Drugs": 59.9, "Security": 23.6,
-              "Environmental Crime": 23.9, "Revenue": 5.6, "AML/CTF": 1.0}  # fmt: skip
+    target = {
+        "IPR, Health and Safety": 67.8,
+        "Drugs": 59.9,
+        "Security": 23.6,
+        "Environmental Crime": 23.9,
+        "Revenue": 5.6,
+        "AML/CTF": 1.0,
+    }
     for section, pct in target.items():
         assert share[section] == pytest.approx(pct, abs=PP), section
 
 
 @pytest.mark.parametrize(
-    "flow, mean_kg", [("Cannabis", 14.8), ("Cocaine", 49.6), ("Psychotropic substances", 10.3),
-                      ("Opioids and Opiates", 9.6), ("Tobacco products", 262.0)]
-)  # fmt: skip
+    "flow, mean_kg",
+    [
+        ("Cannabis", 14.8),
+        ("Cocaine", 49.6),
+        ("Psychotropic substances", 10.3),
+        ("Opioids and Opiates", 9.6),
+        ("Tobacco products", 262.0),
+    ],
+)
 def test_mean_quantity_per_seizure_lognormal_around_itr(seizures_200k, flow, mean_kg):
     q = seizures_200k.loc[seizures_200k["commodity"] == flow, "quantity"]
     sigma = FLOW_UNITS[flow][2]
@@ -144,10 +170,16 @@ def test_mean_quantity_per_seizure_lognormal_around_itr(seizures_200k, flow, mea
 
 @pytest.mark.parametrize(
     "flow, route",
-    [("Cannabis", ("US", "GB")), ("Cocaine", ("PE", "US")), ("Tobacco products", ("KW", "SA")),
-     ("IPR products", ("CN", "US")), ("Medical products", ("IN", "US")),
-     ("Weapons and ammunition", ("US", "MX")), ("Cash", ("DE", "TR"))],
-)  # fmt: skip
+    [
+        ("Cannabis", ("US", "GB")),
+        ("Cocaine", ("PE", "US")),
+        ("Tobacco products", ("KW", "SA")),
+        ("IPR products", ("CN", "US")),
+        ("Medical products", ("IN", "US")),
+        ("Weapons and ammunition", ("US", "MX")),
+        ("Cash", ("DE", "TR")),
+    ],
+)
 def test_itr_top_routes_are_among_the_top_routes(seizures_200k, flow, route):
     rows = seizures_200k[seizures_200k["commodity"] == flow]
     pairs = list(

@@ -129,8 +129,11 @@ def test_dates_are_read_strictly_or_leniently():
     assert iso_dates(["04/03/2025", "2025-02-30"]).isna().all()
     readings = date_readings(["04/03/2025", "15 December 2025", "someday", "25/12/2025"])
     assert [[f"{d:%Y-%m-%d}" for d in r] for r in readings] == [
-        ["2025-03-04", "2025-04-03"], ["2025-12-15"], [], ["2025-12-25"],
-    ]  # fmt: skip
+        ["2025-03-04", "2025-04-03"],
+        ["2025-12-15"],
+        [],
+        ["2025-12-25"],
+    ]
     text = pd.Series(
         ["04/03/2025", "2025-03-04", "March 4, 2025", "04-Mar-25", "?"], index=[5, 6, 7, 8, 9]
     )

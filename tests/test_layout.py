@@ -13,8 +13,18 @@ import pytest
 import cenlab
 
 PACKAGE = Path(cenlab.__file__).parent
-SUBPACKAGES = ["synth", "quality", "risk", "transfer", "files", "ui", "course", "course/grading",
-               "cli", "reference"]  # fmt: skip
+SUBPACKAGES = [
+    "synth",
+    "quality",
+    "risk",
+    "transfer",
+    "files",
+    "ui",
+    "course",
+    "course/grading",
+    "cli",
+    "reference",
+]
 MAX_LINES = 400  # data tables in reference/ may be longer
 
 

@@ -65,11 +65,21 @@ def test_a_concealment_or_conveyance_not_recorded_is_not_mentioned(records, repo
 
 def test_a_courier_is_described_like_an_officer_would():
     record = make_seizures(1, seed=0).assign(
-        reporting_country="PT", location_type="Airport", direction="Import", commodity="Cocaine",
-        commodity_detail="Cocaine", quantity=2.4, unit="kg", concealment="On the person",
-        conveyance="Air", departure_country="BR", destination_country="PT", ecommerce=False,
-        detection_method="Risk profiling", value_usd=84_000.0,
-    )  # fmt: skip
+        reporting_country="PT",
+        location_type="Airport",
+        direction="Import",
+        commodity="Cocaine",
+        commodity_detail="Cocaine",
+        quantity=2.4,
+        unit="kg",
+        concealment="On the person",
+        conveyance="Air",
+        departure_country="BR",
+        destination_country="PT",
+        ecommerce=False,
+        detection_method="Risk profiling",
+        value_usd=84_000.0,
+    )
     texts = pd.concat([narrate(record, seed=s) for s in range(12)])
     assert texts.str.contains(r"a \d\d-year-old Brazilian national arriving on a flight from").all()
     assert texts.str.contains("São Paulo \\(Brazil\\)").any()

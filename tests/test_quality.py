@@ -15,13 +15,27 @@ from cenlab.synth import false_positive_rate, inject_defects, make_seizures, rec
 AS_OF = "2026-06-30"
 # A correct seizure: 2.4 kg of cocaine at USD 35,000 a kg (the reference price), Namibia reporting.
 GOOD = {
-    "case_id": "C1", "seizure_id": "C1-1", "seizure_date": pd.Timestamp("2025-03-04"),
-    "reporting_country": "NA", "office": "NA-AIR-1", "location_type": "Airport",
-    "direction": "Import", "section": "Drugs", "commodity": "Cocaine",
-    "commodity_detail": "Cocaine", "hs_code": "2939.72", "quantity": 2.4, "unit": "kg",
-    "value_usd": 84_000.0, "detection_method": "Risk profiling", "concealment": "In baggage",
-    "conveyance": "Air", "departure_country": "BR", "destination_country": "NA", "ecommerce": False,
-}  # fmt: skip
+    "case_id": "C1",
+    "seizure_id": "C1-1",
+    "seizure_date": pd.Timestamp("2025-03-04"),
+    "reporting_country": "NA",
+    "office": "NA-AIR-1",
+    "location_type": "Airport",
+    "direction": "Import",
+    "section": "Drugs",
+    "commodity": "Cocaine",
+    "commodity_detail": "Cocaine",
+    "hs_code": "2939.72",
+    "quantity": 2.4,
+    "unit": "kg",
+    "value_usd": 84_000.0,
+    "detection_method": "Risk profiling",
+    "concealment": "In baggage",
+    "conveyance": "Air",
+    "departure_country": "BR",
+    "destination_country": "NA",
+    "ecommerce": False,
+}
 
 
 def records(*changes: dict) -> pd.DataFrame:
@@ -47,53 +61,125 @@ def test_a_correct_record_has_no_findings_and_scores_100():
 @pytest.mark.parametrize(
     ("change", "rule", "field", "message"),
     [
-        ({"unit": None}, "mandatory_missing", "unit",
-         "unit is empty. It is mandatory in CEN: fill it in."),
-        ({"concealment": " "}, "mandatory_missing", "concealment",
-         "concealment is empty. It is mandatory in CEN: fill it in (choose Unknown if it was not "
-         "recorded)."),
-        ({"reporting_country": None}, "country_missing", "reporting_country",
-         "reporting_country is empty. Enter the two-letter country code, or XX if the country is "
-         "not known (in a file, an empty code is often Namibia's NA read as 'missing')."),
-        ({"commodity": "Cocain"}, "code_list", "commodity",
-         "'Cocain' is not on the commodity code list: did you mean 'Cocaine'?"),
-        ({"commodity": "COKE"}, "code_list", "commodity",
-         "'COKE' is not on the commodity code list: did you mean 'Cocaine'?"),
-        ({"direction": "Inbound"}, "code_list", "direction",
-         "'Inbound' is not on the direction code list: choose a value from the list."),
-        ({"departure_country": "UK"}, "country_code", "departure_country",
-         "'UK' is not an ISO 3166-1 two-letter country code: did you mean GB (United Kingdom)?"),
-        ({"departure_country": "BRA"}, "country_code", "departure_country",
-         "'BRA' is not an ISO 3166-1 two-letter country code: BRA is a three-letter code; CEN uses "
-         "BR (Brazil)."),
-        ({"departure_country": "br"}, "country_code", "departure_country",
-         "'br' is not an ISO 3166-1 two-letter country code: write it in capitals, BR."),
-        ({"departure_country": "YU"}, "country_code", "departure_country",
-         "'YU' is not an ISO 3166-1 two-letter country code: it was the code of Yugoslavia; enter "
-         "the country's code today, or XX."),
-        ({"departure_country": "EU"}, "country_code", "departure_country",
-         "'EU' is not an ISO 3166-1 two-letter country code: it is not an ISO code; use XX if the "
-         "country is not known."),
-        ({"quantity": -2.4}, "quantity_positive", "quantity",
-         "quantity -2.4 must be above zero: a seizure always has something in it."),
-        ({"unit": "g"}, "unit_for_commodity", "unit",
-         "Cocaine is recorded in kg in CEN, not in g: convert the quantity to kg."),
-        ({"section": "Revenue"}, "section_commodity", "section",
-         "Cocaine belongs to the section 'Drugs', not 'Revenue'."),
-        ({"conveyance": "Vessel"}, "conveyance_location", "conveyance",
-         "conveyance Vessel does not fit location type Airport: check which of the two is wrong."),
-        ({"departure_country": "NA"}, "route_loop", "destination_country",
-         "departure and destination are both NA: smuggled goods go from one country to another. "
-         "Check both, and use XX for an end that is not known."),
-        ({"quantity": 2400.0}, "value_per_unit", "quantity",
-         "2400.0 kg worth USD 84,000 makes USD 35 per kg, 1,000 times lower than the usual USD "
-         "35,000 per kg for Cocaine. Check the quantity: a slipped decimal point, or a unit mix-up "
-         "such as grams entered as kg or cartons counted as pieces?"),
-        ({"seizure_date": pd.Timestamp("2035-03-04")}, "future_date", "seizure_date",
-         "seizure_date 2035-03-04 is in the future (the data is checked as of 2026-06-30): check "
-         "the year."),
+        (
+            {"unit": None},
+            "mandatory_missing",
+            "unit",
+            "unit is empty. It is mandatory in CEN: fill it in.",
+        ),
+        (
+            {"concealment": " "},
+            "mandatory_missing",
+            "concealment",
+            "concealment is empty. It is mandatory in CEN: fill it in (choose Unknown if it was not "
+            "recorded).",
+        ),
+        (
+            {"reporting_country": None},
+            "country_missing",
+            "reporting_country",
+            "reporting_country is empty. Enter the two-letter country code, or XX if the country is "
+            "not known (in a file, an empty code is often Namibia's NA read as 'missing').",
+        ),
+        (
+            {"commodity": "Cocain"},
+            "code_list",
+            "commodity",
+            "'Cocain' is not on the commodity code list: did you mean 'Cocaine'?",
+        ),
+        (
+            {"commodity": "COKE"},
+            "code_list",
+            "commodity",
+            "'COKE' is not on the commodity code list: did you mean 'Cocaine'?",
+        ),
+        (
+            {"direction": "Inbound"},
+            "code_list",
+            "direction",
+            "'Inbound' is not on the direction code list: choose a value from the list.",
+        ),
+        (
+            {"departure_country": "UK"},
+            "country_code",
+            "departure_country",
+            "'UK' is not an ISO 3166-1 two-letter country code: did you mean GB (United Kingdom)?",
+        ),
+        (
+            {"departure_country": "BRA"},
+            "country_code",
+            "departure_country",
+            "'BRA' is not an ISO 3166-1 two-letter country code: BRA is a three-letter code; CEN uses "
+            "BR (Brazil).",
+        ),
+        (
+            {"departure_country": "br"},
+            "country_code",
+            "departure_country",
+            "'br' is not an ISO 3166-1 two-letter country code: write it in capitals, BR.",
+        ),
+        (
+            {"departure_country": "YU"},
+            "country_code",
+            "departure_country",
+            "'YU' is not an ISO 3166-1 two-letter country code: it was the code of Yugoslavia; enter "
+            "the country's code today, or XX.",
+        ),
+        (
+            {"departure_country": "EU"},
+            "country_code",
+            "departure_country",
+            "'EU' is not an ISO 3166-1 two-letter country code: it is not an ISO code; use XX if the "
+            "country is not known.",
+        ),
+        (
+            {"quantity": -2.4},
+            "quantity_positive",
+            "quantity",
+            "quantity -2.4 must be above zero: a seizure always has something in it.",
+        ),
+        (
+            {"unit": "g"},
+            "unit_for_commodity",
+            "unit",
+            "Cocaine is recorded in kg in CEN, not in g: convert the quantity to kg.",
+        ),
+        (
+            {"section": "Revenue"},
+            "section_commodity",
+            "section",
+            "Cocaine belongs to the section 'Drugs', not 'Revenue'.",
+        ),
+        (
+            {"conveyance": "Vessel"},
+            "conveyance_location",
+            "conveyance",
+            "conveyance Vessel does not fit location type Airport: check which of the two is wrong.",
+        ),
+        (
+            {"departure_country": "NA"},
+            "route_loop",
+            "destination_country",
+            "departure and destination are both NA: smuggled goods go from one country to another. "
+            "Check both, and use XX for an end that is not known.",
+        ),
+        (
+            {"quantity": 2400.0},
+            "value_per_unit",
+            "quantity",
+            "2400.0 kg worth USD 84,000 makes USD 35 per kg, 1,000 times lower than the usual USD "
+            "35,000 per kg for Cocaine. Check the quantity: a slipped decimal point, or a unit mix-up "
+            "such as grams entered as kg or cartons counted as pieces?",
+        ),
+        (
+            {"seizure_date": pd.Timestamp("2035-03-04")},
+            "future_date",
+            "seizure_date",
+            "seizure_date 2035-03-04 is in the future (the data is checked as of 2026-06-30): check "
+            "the year.",
+        ),
     ],
-)  # fmt: skip
+)
 def test_each_mistake_gives_one_finding_with_a_plain_message(change, rule, field, message):
     found = only_finding(records(change))
     assert (found["rule"], found["field"], found["message"]) == (rule, field, message)
@@ -103,12 +189,24 @@ def test_each_mistake_gives_one_finding_with_a_plain_message(change, rule, field
 def test_the_value_per_unit_message_names_one_of_the_unit():
     """Every CEN unit has its singular word, so a price reads "per litre", "per piece"."""
     assert set(ops.UNIT_SINGULAR) == set(ops.UNITS)
-    alcohol = {"section": "Revenue", "commodity": "Alcohol products", "unit": "litres",
-               "commodity_detail": "Beer", "hs_code": "2203.00", "quantity": 20_000.0,
-               "value_usd": 240.0}  # fmt: skip
-    ipr = {"section": "IPR, Health and Safety", "commodity": "IPR products", "unit": "pieces",
-           "commodity_detail": "Clothing", "hs_code": "6204.62", "quantity": 1.0,
-           "value_usd": 2_500.0}  # fmt: skip
+    alcohol = {
+        "section": "Revenue",
+        "commodity": "Alcohol products",
+        "unit": "litres",
+        "commodity_detail": "Beer",
+        "hs_code": "2203.00",
+        "quantity": 20_000.0,
+        "value_usd": 240.0,
+    }
+    ipr = {
+        "section": "IPR, Health and Safety",
+        "commodity": "IPR products",
+        "unit": "pieces",
+        "commodity_detail": "Clothing",
+        "hs_code": "6204.62",
+        "quantity": 1.0,
+        "value_usd": 2_500.0,
+    }
     litres = only_finding(records(alcohol))["message"]
     assert litres.startswith("20000.0 litres worth USD 240 makes USD 0.012 per litre, 1,000 times")
     assert "the usual USD 12 per litre for Alcohol products" in litres
@@ -174,9 +272,13 @@ def test_scores_are_the_share_of_records_without_findings():
     assert report.score == 25.0  # one record of four has nothing to fix
     dims = report.scores.loc["dimension", "score"]
     assert dims.to_dict() == {
-        "completeness": 50.0, "validity": 100.0, "consistency": 50.0,
-        "plausibility": 100.0, "uniqueness": 100.0, "timeliness": 100.0,
-    }  # fmt: skip
+        "completeness": 50.0,
+        "validity": 100.0,
+        "consistency": 50.0,
+        "plausibility": 100.0,
+        "uniqueness": 100.0,
+        "timeliness": 100.0,
+    }
     fields = report.scores.loc["field"]
     assert fields.loc["unit", "score"] == 50.0 and fields.loc["unit", "errors"] == 2
     assert fields.loc["section", "score"] == 75.0

@@ -56,8 +56,11 @@ def test_sections_and_detection_tables_agree():
 
 @pytest.mark.parametrize("kind", ["location", "concealment", "direction"])
 def test_every_flow_has_a_valid_mix(kind):
-    codes = {"location": ops.LOCATION_TYPES, "concealment": ops.CONCEALMENTS,
-             "direction": ops.DIRECTIONS}[kind]  # fmt: skip
+    codes = {
+        "location": ops.LOCATION_TYPES,
+        "concealment": ops.CONCEALMENTS,
+        "direction": ops.DIRECTIONS,
+    }[kind]
     for flow in FLOWS:
         mix = cal.flow_mix(flow, kind)
         assert set(mix) <= set(codes), (flow, set(mix) - set(codes))

@@ -277,10 +277,14 @@ def test_route_shift_makes_a_profile_built_before_it_lose_hit_rate_after(passeng
     old = Profile(
         "yesterday's routes",
         all_of=[("departure_country", "in", routes)],
-        any_of=[("payment", "in", ["cash", "third_party"]), ("booking_lead_days", "<=", 3),
-                ("trip_days", "<=", 4), ("age", "<", 30)],
+        any_of=[
+            ("payment", "in", ["cash", "third_party"]),
+            ("booking_lead_days", "<=", 3),
+            ("trip_days", "<=", 4),
+            ("age", "<", 30),
+        ],
         at_least=2,
-    )  # fmt: skip
+    )
     hit_before = risk.hit_rate(risk.select(old.matches(before)), before["illicit"])
     hit_after = risk.hit_rate(risk.select(old.matches(after)), after["illicit"])
     assert hit_after < 0.7 * hit_before

@@ -33,8 +33,10 @@ def run(x, outbox, **kw):
 
 def sent_rows(outbox) -> pd.DataFrame:
     """Every record in every batch of the outbox, with the batch it came in."""
-    parts = [files.read_seizures(b / "seizures.csv").assign(batch=b.name)
-             for b in sorted(outbox.glob("batch-*"))]  # fmt: skip
+    parts = [
+        files.read_seizures(b / "seizures.csv").assign(batch=b.name)
+        for b in sorted(outbox.glob("batch-*"))
+    ]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["seizure_id"])
 
 
@@ -51,15 +53,30 @@ def test_only_cen_fields_and_aggregates_go_national_extras_stay(extract):
 
 
 def test_aggregates_count_persons_by_nationality_age_band_and_gender():
-    seizures = make_seizures(3, seed=1).iloc[:3].assign(
-        case_id=["C1", "C2", "C3"], seizure_id=["C1-1", "C2-1", "C3-1"],
-        seizure_date=pd.Timestamp("2025-06-14"))  # fmt: skip
-    persons = pd.DataFrame({
-        "case_id": ["C1", "C1", "C1", "C1", "C2", "C9"],
-        "date_of_birth": ["1990-06-15", "2007-06-14", "2007-06-15", "", "1950-01-01", "1980-01-01"],
-        "gender": ["M", "female", "F", "?", "M", "M"],
-        "nationality": ["DEU", "de", "Smith", "NG", "NA", "FR"],
-    })  # fmt: skip
+    seizures = (
+        make_seizures(3, seed=1)
+        .iloc[:3]
+        .assign(
+            case_id=["C1", "C2", "C3"],
+            seizure_id=["C1-1", "C2-1", "C3-1"],
+            seizure_date=pd.Timestamp("2025-06-14"),
+        )
+    )
+    persons = pd.DataFrame(
+        {
+            "case_id": ["C1", "C1", "C1", "C1", "C2", "C9"],
+            "date_of_birth": [
+                "1990-06-15",
+                "2007-06-14",
+                "2007-06-15",
+                "",
+                "1950-01-01",
+                "1980-01-01",
+            ],
+            "gender": ["M", "female", "F", "?", "M", "M"],
+            "nationality": ["DEU", "de", "Smith", "NG", "NA", "FR"],
+        }
+    )
     companies = pd.DataFrame({"case_id": ["C2", "C2"]})
     cen = transfer.strip_personal(NCENExtract(seizures, persons, companies, None))
     assert cen["persons_involved"].tolist() == [4, 1, 0]
@@ -67,7 +84,10 @@ def test_aggregates_count_persons_by_nationality_age_band_and_gender():
     assert cen["persons_by_nationality"].tolist() == ["DE:2;NG:1;XX:1", "NA:1", ""]
     # 1990-06-15 is 34 on 2025-06-14; 2007-06-14 turns 18 that day; 2007-06-15 is still 17.
     assert cen["persons_by_age_band"].tolist() == [
-        "under 18:1;18-24:1;25-34:1;unknown:1", "65 and over:1", ""]  # fmt: skip
+        "under 18:1;18-24:1;25-34:1;unknown:1",
+        "65 and over:1",
+        "",
+    ]
     assert cen["persons_by_gender"].tolist() == ["F:2;M:1;unknown:1", "M:1", ""]
     assert cen["company_involved"].tolist() == [False, True, False]
 
@@ -89,7 +109,10 @@ def test_national_codes_and_units_become_cen_codes(extract):
     assert cen.loc[0, ["unit", "quantity"]].tolist() == ["kg", 1.25]
     assert cen.loc[1, ["unit", "quantity"]].tolist() == ["kg", 2.0]
     assert cen.loc[2, ["location_type", "direction", "departure_country"]].tolist() == [
-        "Airport", "Import", "DE"]  # fmt: skip
+        "Airport",
+        "Import",
+        "DE",
+    ]
     assert cen.loc[3, ["destination_country", "conveyance"]].tolist() == ["GB", "Vehicle"]
     # No mapping: left as it was, for the quality rules to name.
     assert cen.loc[4, ["location_type", "unit"]].tolist() == ["Flugplatz", "bales"]
@@ -128,7 +151,9 @@ def test_failing_records_are_held_back_with_the_reason_then_sent_once_fixed(extr
     assert list(rejects.columns) == transfer.REJECT_COLUMNS
     assert rejects["seizure_id"].tolist() == bad_ids
     assert rejects[["field", "rule"]].values.tolist() == [
-        ["location_type", "code_list"], ["value_usd", "value_number"]]  # fmt: skip
+        ["location_type", "code_list"],
+        ["value_usd", "value_number"],
+    ]
     assert "'Flugplatz' is not on the location_type code list" in rejects.loc[0, "message"]
     assert not set(bad_ids) & set(sent_rows(tmp_path)["seizure_id"])
     state = json.loads((tmp_path / "state.json").read_text())
@@ -202,8 +227,9 @@ def test_an_interrupted_run_repeated_sends_each_record_once(extract, tmp_path, m
     assert len(state["batches"]) == 2 and len(state["sent"]) == len(x.seizures)
 
 
-def test_interrupted_then_changed_extract_still_sends_each_version_once(extract, tmp_path,
-                                                                        monkeypatch):  # fmt: skip
+def test_interrupted_then_changed_extract_still_sends_each_version_once(
+    extract, tmp_path, monkeypatch
+):
     x = copy(extract)
     monkeypatch.setattr(outbox, "commit_state", lambda path, state: 1 / 0)
     with pytest.raises(ZeroDivisionError):
@@ -256,13 +282,20 @@ def test_manifest_counts_checksums_period_and_schema_version(extract, tmp_path):
     r = run(extract, tmp_path)
     m = json.loads((r.batch_dir / "manifest.json").read_text())
     n = len(extract.seizures)
-    assert m["counts"] == {"in_extract": n, "new": n, "updates": 0, "unchanged": 0, "rejected": 0,
-                           "warnings": r.counts["warnings"]}  # fmt: skip
+    assert m["counts"] == {
+        "in_extract": n,
+        "new": n,
+        "updates": 0,
+        "unchanged": 0,
+        "rejected": 0,
+        "warnings": r.counts["warnings"],
+    }
     assert m["records"] == n and m["schema_version"] == schema.SCHEMA_VERSION
     assert m["created"] == "2026-01-02T03:04:05+00:00" and m["sequence"] == 1
     assert m["seizure_date"] == {
         "min": f"{extract.seizures['seizure_date'].min():%Y-%m-%d}",
-        "max": f"{extract.seizures['seizure_date'].max():%Y-%m-%d}"}  # fmt: skip
+        "max": f"{extract.seizures['seizure_date'].max():%Y-%m-%d}",
+    }
     assert r.batch_dir.name == f"batch-000001-{m['batch_id'][:12]}"
     for name, f in m["files"].items():
         data = (r.batch_dir / name).read_bytes()
@@ -272,7 +305,8 @@ def test_manifest_counts_checksums_period_and_schema_version(extract, tmp_path):
 def test_csv_and_json_hold_the_same_records_as_the_batch_in_memory(extract, tmp_path):
     x = copy(extract)
     x.seizures["commodity_detail"] = x.seizures["commodity_detail"].cat.rename_categories(
-        lambda c: c + ' "quoted", back\\slash')  # fmt: skip
+        lambda c: c + ' "quoted", back\\slash'
+    )
     sub = transfer.build_submission(x, as_of=AS_OF)
     r = run(x, tmp_path)
     want = sub.batch.astype({"seizure_date": "str"}).astype(object)
@@ -297,11 +331,17 @@ def test_bad_input_raises_one_clear_error_and_writes_nothing(extract, tmp_path):
     out = tmp_path / "outbox"
     cases = [
         (tmp_path / "nowhere", f"extract folder {str(tmp_path / 'nowhere')!r} does not exist"),
-        (extract.seizures.drop(columns=["unit", "quantity"]),
-         "the seizures table is missing columns: quantity, unit"),
-        (NCENExtract(extract.seizures, extract.persons.drop(columns="date_of_birth"), None, None),
-         "the persons table is missing columns: date_of_birth"),
-    ]  # fmt: skip
+        (
+            extract.seizures.drop(columns=["unit", "quantity"]),
+            "the seizures table is missing columns: quantity, unit",
+        ),
+        (
+            NCENExtract(
+                extract.seizures, extract.persons.drop(columns="date_of_birth"), None, None
+            ),
+            "the persons table is missing columns: date_of_birth",
+        ),
+    ]
     for source, message in cases:
         with pytest.raises(ValueError) as err:
             run(source, out)

@@ -68,32 +68,59 @@ def extracts(draw):
     rows = draw(
         st.lists(st.integers(0, len(POOL) - 1), min_size=len(case_of), max_size=len(case_of))
     )
-    seizures = POOL.iloc[rows].reset_index(drop=True).assign(
-        case_id=case_of, seizure_id=[f"{c}-{i}" for i, c in enumerate(case_of)],
-        remarks=[pii() for _ in case_of],
-        location_type=[draw(st.sampled_from([loc, "Flughafen", "Nowhere"]))
-                       for loc in POOL["location_type"].iloc[rows]])  # fmt: skip
+    seizures = (
+        POOL.iloc[rows]
+        .reset_index(drop=True)
+        .assign(
+            case_id=case_of,
+            seizure_id=[f"{c}-{i}" for i, c in enumerate(case_of)],
+            remarks=[pii() for _ in case_of],
+            location_type=[
+                draw(st.sampled_from([loc, "Flughafen", "Nowhere"]))
+                for loc in POOL["location_type"].iloc[rows]
+            ],
+        )
+    )
     linked = st.sampled_from([*cases, "C9999"])  # C9999: a case outside this extract
     persons, companies, conveyances = [], [], []
     for _ in range(draw(st.integers(0, 4))):
         dob = draw(born)
         secret.append(f"{dob:%Y-%m-%d}")
-        persons.append({
-            "person_id": pii(), "case_id": draw(linked), "family_name": pii(),
-            "given_names": pii(), "date_of_birth": draw(st.sampled_from([dob, f"{dob:%Y-%m-%d}"])),
-            "gender": pii(st.sampled_from(["F", "M", "X"]) | ident),
-            "nationality": pii(st.sampled_from(CODES) | ident), "passport_number": pii(),
-            "role": "Courier",
-        })  # fmt: skip
+        persons.append(
+            {
+                "person_id": pii(),
+                "case_id": draw(linked),
+                "family_name": pii(),
+                "given_names": pii(),
+                "date_of_birth": draw(st.sampled_from([dob, f"{dob:%Y-%m-%d}"])),
+                "gender": pii(st.sampled_from(["F", "M", "X"]) | ident),
+                "nationality": pii(st.sampled_from(CODES) | ident),
+                "passport_number": pii(),
+                "role": "Courier",
+            }
+        )
     for _ in range(draw(st.integers(0, 2))):
-        companies.append({
-            "company_id": pii(), "case_id": draw(linked), "name": pii(),
-            "country": pii(st.sampled_from(CODES) | ident), "address": pii(),
-            "registration_number": pii(), "role": "Importer",
-        })  # fmt: skip
+        companies.append(
+            {
+                "company_id": pii(),
+                "case_id": draw(linked),
+                "name": pii(),
+                "country": pii(st.sampled_from(CODES) | ident),
+                "address": pii(),
+                "registration_number": pii(),
+                "role": "Importer",
+            }
+        )
     for _ in range(draw(st.integers(0, 2))):
-        conveyances.append({"conveyance_id": pii(), "case_id": draw(linked), "kind": "Air",
-                            "identifier": pii(), "name": pii()})  # fmt: skip
+        conveyances.append(
+            {
+                "conveyance_id": pii(),
+                "case_id": draw(linked),
+                "kind": "Air",
+                "identifier": pii(),
+                "name": pii(),
+            }
+        )
 
     def frame(records, table):
         return pd.DataFrame(records, columns=schema.columns(table), dtype=object)
@@ -110,8 +137,12 @@ def leaks(data: bytes, secret: list[str]) -> list[str]:
     """The identifying values found in ``data``, raw, JSON-escaped or CSV-quoted."""
     found = [] if MARK.encode() not in data and b"\\u03a8" not in data.lower() else [MARK]
     for value in secret:
-        forms = {value, json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1],
-                 value.replace('"', '""')}  # fmt: skip
+        forms = {
+            value,
+            json.dumps(value)[1:-1],
+            json.dumps(value, ensure_ascii=False)[1:-1],
+            value.replace('"', '""'),
+        }
         found += [value for form in forms if form and form.encode() in data]
     return found
 
@@ -157,8 +188,12 @@ def test_the_scan_finds_a_leak_when_there_is_one(tmp_path):
     x = make_seizures(30, seed=2, nominal=True)
     name = MARK + 'Müller "Jr", né\nX'
     persons = x.persons.assign(family_name=name)
-    transfer.transfer(NCENExtract(x.seizures, persons, x.companies, x.conveyances), tmp_path,
-                      as_of="2026-01-01", now=NOW)  # fmt: skip
+    transfer.transfer(
+        NCENExtract(x.seizures, persons, x.companies, x.conveyances),
+        tmp_path,
+        as_of="2026-01-01",
+        now=NOW,
+    )
     assert leaks(outbox_bytes(tmp_path), [name]) == []
     persons.to_json(tmp_path / "leak.json", orient="records", date_format="iso")
     assert leaks(outbox_bytes(tmp_path), [name]) == [MARK, name]

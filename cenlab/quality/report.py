@@ -105,16 +105,20 @@ def _findings(df: pd.DataFrame, parts: list) -> pd.DataFrame:
 def compare(before: QualityReport, after: QualityReport) -> pd.DataFrame:
     """Scores per dimension and overall, before and after fixing, and the change."""
     table = pd.DataFrame(
-        {r: pd.concat([q.scores.loc["dimension", "score"], pd.Series({"overall": q.score})])
-         for r, q in (("before", before), ("after", after))}
-    )  # fmt: skip
+        {
+            r: pd.concat([q.scores.loc["dimension", "score"], pd.Series({"overall": q.score})])
+            for r, q in (("before", before), ("after", after))
+        }
+    )
     return table.assign(change=table["after"] - table["before"]).round(2)
 
 
 def rules_table() -> pd.DataFrame:
     """Every rule: its dimension, severity, the fields it reads and what it checks."""
-    rows = [(r.name, r.dimension, r.severity, ", ".join(r.fields), " ".join(r.doc.split()))
-            for r in RULES]  # fmt: skip
+    rows = [
+        (r.name, r.dimension, r.severity, ", ".join(r.fields), " ".join(r.doc.split()))
+        for r in RULES
+    ]
     columns = ["rule", "dimension", "severity", "fields", "checks"]
     return pd.DataFrame(rows, columns=columns).set_index("rule")
 
@@ -175,18 +179,24 @@ class QualityReport:
         errors = g.groupby("key")["error"].sum().reindex(names, fill_value=0)
         flagged = g.drop_duplicates().groupby("key")["pos"].nunique().reindex(names, fill_value=0)
         return pd.DataFrame(
-            {"errors": errors.astype(int), "warnings": (total - errors).astype(int), "records_flagged": flagged.astype(int),
-             "score": [_score(k, self.n_rows) for k in flagged]},
+            {
+                "errors": errors.astype(int),
+                "warnings": (total - errors).astype(int),
+                "records_flagged": flagged.astype(int),
+                "score": [_score(k, self.n_rows) for k in flagged],
+            },
             index=pd.Index(names, name="name"),
-        )  # fmt: skip
+        )
 
     def summary(self) -> pd.DataFrame:
         """One row per rule run: its dimension, severity, number of findings and one example."""
         f = self.findings
         counts = f.groupby("rule", observed=True).size()
         example = f.drop_duplicates("rule").set_index("rule")["message"]
-        rows = [(r.name, r.dimension, r.severity, int(counts.get(r.name, 0)), example.get(r.name, ""))
-                for r in select_rules(self.rules)]  # fmt: skip
+        rows = [
+            (r.name, r.dimension, r.severity, int(counts.get(r.name, 0)), example.get(r.name, ""))
+            for r in select_rules(self.rules)
+        ]
         return pd.DataFrame(
             rows, columns=["rule", "dimension", "severity", "findings", "example"]
         ).set_index("rule")
@@ -203,12 +213,15 @@ class QualityReport:
         """The report as plain data (for JSON)."""
         dims = self.scores.loc["dimension"]
         return {
-            "records": self.n_rows, "score": round(self.score, 2), "errors": self.errors,
-            "warnings": self.warnings, "as_of": f"{self.as_of:%Y-%m-%d}",
+            "records": self.n_rows,
+            "score": round(self.score, 2),
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "as_of": f"{self.as_of:%Y-%m-%d}",
             "cutoff": None if self.cutoff is None else f"{self.cutoff:%Y-%m-%d}",
             "dimensions": {d: round(s, 2) for d, s in dims["score"].items()},
             "findings": json.loads(self.findings.to_json(orient="records")),
-        }  # fmt: skip
+        }
 
     def headline(self) -> str:
         flagged = len(np.unique(self._pos))
@@ -243,9 +256,17 @@ class QualityReport:
         return (
             f"<p><b>{html.escape(self.headline())}</b></p>"
             + dims.to_html(float_format=lambda x: f"{x:.1f}")
-            + (f"<p>First {len(shown)} findings:</p>" + shown.to_html(index=False) if len(shown) else "")
-            + (f"<p>... and {more:,} more: <code>report.to_frame()</code> lists them all.</p>" if more else "")
-        )  # fmt: skip
+            + (
+                f"<p>First {len(shown)} findings:</p>" + shown.to_html(index=False)
+                if len(shown)
+                else ""
+            )
+            + (
+                f"<p>... and {more:,} more: <code>report.to_frame()</code> lists them all.</p>"
+                if more
+                else ""
+            )
+        )
 
 
 def _count(n: int, noun: str) -> str:

@@ -4,11 +4,30 @@ targeting measures, hit rate, detection rate, lift (``metrics``), and CENcomm-st
 
 from cenlab import lazy_exports
 
-_PROFILES = ["OPERATORS", "Criterion", "Profile", "Scorecard", "as_criterion", "as_criteria",
-             "indicator_table"]  # fmt: skip
-_METRICS = ["select", "random_selection", "hit_rate", "detection_rate", "lift", "captured_share",
-            "confusion_table", "evaluate", "compare", "monthly_performance", "as_bool",
-            "train_test_split_by_date", "BaselineClassifier"]  # fmt: skip
+_PROFILES = [
+    "OPERATORS",
+    "Criterion",
+    "Profile",
+    "Scorecard",
+    "as_criterion",
+    "as_criteria",
+    "indicator_table",
+]
+_METRICS = [
+    "select",
+    "random_selection",
+    "hit_rate",
+    "detection_rate",
+    "lift",
+    "captured_share",
+    "confusion_table",
+    "evaluate",
+    "compare",
+    "monthly_performance",
+    "as_bool",
+    "train_test_split_by_date",
+    "BaselineClassifier",
+]
 _ALERT = ["Alert", "make_alert", "validate_alert", "ALERT_SCHEMA", "RECOMMENDED_ACTIONS"]
 EXPORTS = (
     dict.fromkeys(_PROFILES, "profiles")

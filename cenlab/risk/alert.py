@@ -72,26 +72,34 @@ ALERT_SCHEMA = {
     "office": ("a non-empty office code", _text),
     "what.section": (f"one of {', '.join(SECTIONS)}", lambda v: v in SECTIONS),
     "what.commodity": ("a commodity name, or Unknown", _text),
-    "what.quantity": ("a positive number, or None when nothing was found",
-                      lambda v: v is None or (isinstance(v, (int, float)) and v > 0)),
+    "what.quantity": (
+        "a positive number, or None when nothing was found",
+        lambda v: v is None or (isinstance(v, (int, float)) and v > 0),
+    ),
     "what.unit": (f"one of {', '.join(UNITS)}, or None", lambda v: v is None or v in UNITS),
     "what.concealment": (f"one of {', '.join(CONCEALMENTS)}", lambda v: v in CONCEALMENTS),
     "what.declared": ("a text describing what was declared or carried", _is_str),
     "route.departure_country": ("an ISO 3166-1 alpha-2 country code", _country),
-    "route.transit_country": ("an ISO 3166-1 alpha-2 country code, or None",
-                              lambda v: _country(v, missing_ok=True)),
+    "route.transit_country": (
+        "an ISO 3166-1 alpha-2 country code, or None",
+        lambda v: _country(v, missing_ok=True),
+    ),
     "route.destination_country": ("an ISO 3166-1 alpha-2 country code", _country),
     "route.itinerary": ("a non-empty itinerary such as BOG-MAD-AMS", _text),
     "conveyance.type": (f"one of {', '.join(CONVEYANCES)}", lambda v: v in CONVEYANCES),
     "conveyance.identifier": ("a non-empty flight, vessel or transport number", _text),
     "conveyance.date": ("a date written YYYY-MM-DD", _matches(_DATE)),
-    "indicators": ("a non-empty list of indicator names",
-                   lambda v: isinstance(v, list) and bool(v) and all(_text(x) for x in v)),
+    "indicators": (
+        "a non-empty list of indicator names",
+        lambda v: isinstance(v, list) and bool(v) and all(_text(x) for x in v),
+    ),
     "profile": ("the name of the profile that selected the row", _text),
-    "recommended_action": (f"one of: {'; '.join(RECOMMENDED_ACTIONS)}",
-                           lambda v: v in RECOMMENDED_ACTIONS),
+    "recommended_action": (
+        f"one of: {'; '.join(RECOMMENDED_ACTIONS)}",
+        lambda v: v in RECOMMENDED_ACTIONS,
+    ),
     "remarks": ("a text (may be empty)", _is_str),
-}  # fmt: skip
+}
 
 
 @dataclass
@@ -231,9 +239,16 @@ def _what(r: pd.Series, seized: bool) -> dict:
     return what
 
 
-def make_alert(row, *, profile=None, indicators=None, action: str | None = None,
-               priority: str | None = None, reporting_country: str | None = None,
-               remarks: str = "") -> Alert:  # fmt: skip
+def make_alert(
+    row,
+    *,
+    profile=None,
+    indicators=None,
+    action: str | None = None,
+    priority: str | None = None,
+    reporting_country: str | None = None,
+    remarks: str = "",
+) -> Alert:
     """Write up one passenger or consignment row as a validated `Alert`.
 
     ``profile`` (a Profile or Scorecard) names the selection and gives the indicators that fired;
@@ -270,14 +285,25 @@ def make_alert(row, *, profile=None, indicators=None, action: str | None = None,
         )
     key = "Seizure" if seized else subject if subject == "Passenger" else mode
     alert = Alert(
-        alert_id=f"CEN-{country}-{date[:4]}-{subject[0]}{number:07d}", issued=date,
-        status="Seizure" if seized else "Suspicion", priority=priority, subject=subject,
+        alert_id=f"CEN-{country}-{date[:4]}-{subject[0]}{number:07d}",
+        issued=date,
+        status="Seizure" if seized else "Suspicion",
+        priority=priority,
+        subject=subject,
         reference=f"{'PAX' if subject == 'Passenger' else 'CONS'}-{number:07d}",
-        reporting_country=country, office=office, what=what,
-        route={"departure_country": str(r[origin]), "transit_country": _value(r["transit_country"]),
-               "destination_country": country, "itinerary": str(r["route"])},
+        reporting_country=country,
+        office=office,
+        what=what,
+        route={
+            "departure_country": str(r[origin]),
+            "transit_country": _value(r["transit_country"]),
+            "destination_country": country,
+            "itinerary": str(r["route"]),
+        },
         conveyance={"type": mode, "identifier": str(r[ref]), "date": date},
-        indicators=fired, profile=getattr(profile, "name", None) or "manual selection",
-        recommended_action=action or DEFAULT_ACTIONS[key], remarks=remarks,
-    )  # fmt: skip
+        indicators=fired,
+        profile=getattr(profile, "name", None) or "manual selection",
+        recommended_action=action or DEFAULT_ACTIONS[key],
+        remarks=remarks,
+    )
     return validate_alert(alert)

@@ -141,11 +141,16 @@ def evaluate(selected, truth, *, weight=None) -> pd.Series:
     sel, y = _pair(selected, truth)
     hits = int((sel & y).sum())
     out = {
-        "traffic": len(sel), "inspected": int(sel.sum()),
-        "share_inspected": _ratio(sel.sum(), len(sel)), "illicit": int(y.sum()), "hits": hits,
-        "base_rate": _ratio(y.sum(), len(y)), "hit_rate": hit_rate(sel, y),
-        "detection_rate": detection_rate(sel, y), "lift": lift(sel, y),
-    }  # fmt: skip
+        "traffic": len(sel),
+        "inspected": int(sel.sum()),
+        "share_inspected": _ratio(sel.sum(), len(sel)),
+        "illicit": int(y.sum()),
+        "hits": hits,
+        "base_rate": _ratio(y.sum(), len(y)),
+        "hit_rate": hit_rate(sel, y),
+        "detection_rate": detection_rate(sel, y),
+        "lift": lift(sel, y),
+    }
     if weight is not None:
         out["captured_share"] = captured_share(sel, y, weight)
     return pd.Series(out, name="performance", dtype=object)
@@ -173,8 +178,9 @@ def _date_column(df: pd.DataFrame, date_col) -> pd.Series:
     return dates
 
 
-def monthly_performance(df: pd.DataFrame, selected, *, date_col=None, truth: str = "illicit",
-                        weight=None) -> pd.DataFrame:  # fmt: skip
+def monthly_performance(
+    df: pd.DataFrame, selected, *, date_col=None, truth: str = "illicit", weight=None
+) -> pd.DataFrame:
     """Hit rate, detection rate and lift of a selection month by month (each month's own base rate).
 
     ``weight`` (a column name or an array: quantity or value) adds the share of it captured.
@@ -225,8 +231,16 @@ class BaselineClassifier(ClassifierMixin, BaseEstimator):
 
     KINDS = ("logistic", "boosting")
 
-    def __init__(self, kind: str = "logistic", *, features=None, max_categories: int = 20,
-                 C: float = 1.0, max_iter: int | None = None, random_state: int = 0):  # fmt: skip
+    def __init__(
+        self,
+        kind: str = "logistic",
+        *,
+        features=None,
+        max_categories: int = 20,
+        C: float = 1.0,
+        max_iter: int | None = None,
+        random_state: int = 0,
+    ):
         self.kind, self.features, self.max_categories = kind, features, max_categories
         self.C, self.max_iter, self.random_state = C, max_iter, random_state
 
@@ -234,10 +248,13 @@ class BaselineClassifier(ClassifierMixin, BaseEstimator):
     def default_features(df: pd.DataFrame) -> list[str]:
         """Every column but the truth, identifiers, names and dates."""
         return [
-            c for c in df.columns
-            if c != "illicit" and not c.startswith("true_") and not c.endswith(("_id", "_name"))
+            c
+            for c in df.columns
+            if c != "illicit"
+            and not c.startswith("true_")
+            and not c.endswith(("_id", "_name"))
             and not pd.api.types.is_datetime64_any_dtype(df[c])
-        ]  # fmt: skip
+        ]
 
     def _frame(self, df: pd.DataFrame) -> pd.DataFrame:
         missing = [c for c in self.features_ if c not in df.columns]
@@ -246,8 +263,12 @@ class BaselineClassifier(ClassifierMixin, BaseEstimator):
                 f"The data has no column {missing[0]!r}, which the model was fitted on"
             )
         out = {c: df[c].to_numpy(dtype=float) for c in self.numeric_}
-        out.update({c: df[c].astype(object).fillna("(missing)").astype(str).to_numpy(object)
-                    for c in self.categorical_})  # fmt: skip
+        out.update(
+            {
+                c: df[c].astype(object).fillna("(missing)").astype(str).to_numpy(object)
+                for c in self.categorical_
+            }
+        )
         return pd.DataFrame(out, index=df.index)
 
     def fit(self, X: pd.DataFrame, y="illicit") -> BaselineClassifier:
@@ -272,18 +293,34 @@ class BaselineClassifier(ClassifierMixin, BaseEstimator):
     def _pipeline(self) -> Pipeline:
         if self.kind == "logistic":
             scale = make_pipeline(SimpleImputer(strategy="median"), StandardScaler())
-            prepare = ColumnTransformer([
-                ("numbers", scale, self.numeric_),
-                ("text", OneHotEncoder(handle_unknown="infrequent_if_exist",
-                                       max_categories=self.max_categories), self.categorical_),
-            ])  # fmt: skip
+            prepare = ColumnTransformer(
+                [
+                    ("numbers", scale, self.numeric_),
+                    (
+                        "text",
+                        OneHotEncoder(
+                            handle_unknown="infrequent_if_exist", max_categories=self.max_categories
+                        ),
+                        self.categorical_,
+                    ),
+                ]
+            )
             model = LogisticRegression(C=self.C, max_iter=self.max_iter or 1000)
         else:
-            prepare = ColumnTransformer([
-                ("text", OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=np.nan,
-                                        max_categories=self.max_categories), self.categorical_),
-                ("numbers", "passthrough", self.numeric_),
-            ])  # fmt: skip
+            prepare = ColumnTransformer(
+                [
+                    (
+                        "text",
+                        OrdinalEncoder(
+                            handle_unknown="use_encoded_value",
+                            unknown_value=np.nan,
+                            max_categories=self.max_categories,
+                        ),
+                        self.categorical_,
+                    ),
+                    ("numbers", "passthrough", self.numeric_),
+                ]
+            )
             is_text = [True] * len(self.categorical_) + [False] * len(self.numeric_)
             model = HistGradientBoostingClassifier(
                 categorical_features=is_text,

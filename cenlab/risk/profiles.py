@@ -186,8 +186,16 @@ class Profile:
     ``any_of`` criteria (if any), and none of the ``none_of`` criteria.
     """
 
-    def __init__(self, name: str, *, all_of=(), any_of=(), at_least: int = 1, none_of=(),
-                 description: str = ""):  # fmt: skip
+    def __init__(
+        self,
+        name: str,
+        *,
+        all_of=(),
+        any_of=(),
+        at_least: int = 1,
+        none_of=(),
+        description: str = "",
+    ):
         if not isinstance(name, str) or not name.strip():
             raise ValueError("A profile needs a name, e.g. Profile('cash-late-short', ...)")
         self.name, self.description = name, description
@@ -240,11 +248,13 @@ class Profile:
     def to_dict(self) -> dict:
         """A JSON-friendly dict; `Profile.from_dict` reads it back."""
         return {
-            "name": self.name, "description": self.description,
+            "name": self.name,
+            "description": self.description,
             "all_of": [c.to_dict() for c in self.all_of],
-            "any_of": [c.to_dict() for c in self.any_of], "at_least": self.at_least,
+            "any_of": [c.to_dict() for c in self.any_of],
+            "at_least": self.at_least,
             "none_of": [c.to_dict() for c in self.none_of],
-        }  # fmt: skip
+        }
 
     @classmethod
     def from_dict(cls, d: dict) -> Profile:
@@ -267,8 +277,14 @@ class Scorecard:
     from past traffic as log odds ratios (how much more often the indicator fires on illicit rows).
     """
 
-    def __init__(self, indicators, *, weights: dict | None = None, name: str = "scorecard",
-                 smoothing: float = 0.5):  # fmt: skip
+    def __init__(
+        self,
+        indicators,
+        *,
+        weights: dict | None = None,
+        name: str = "scorecard",
+        smoothing: float = 0.5,
+    ):
         self.indicators, self.weights = indicators, weights
         self.name, self.smoothing = name, smoothing
         self.criteria = as_criteria(indicators)
@@ -331,8 +347,11 @@ class Scorecard:
     def to_dict(self) -> dict:
         """A JSON-friendly dict (with the weights in use, if any); `from_dict` reads it back."""
         weights = dict(self.current_weights()) if self._has_weights() else None
-        return {"name": self.name, "indicators": [c.to_dict() for c in self.criteria],
-                "weights": weights}  # fmt: skip
+        return {
+            "name": self.name,
+            "indicators": [c.to_dict() for c in self.criteria],
+            "weights": weights,
+        }
 
     @classmethod
     def from_dict(cls, d: dict) -> Scorecard:

@@ -30,8 +30,13 @@ def build(folder="datasets") -> list[Path]:
     folder = Path(folder)
     written = []
     for name, recipe in RECIPES.items():
-        data = make_seizures(recipe["n_cases"], seed=recipe["seed"], start=recipe["start"],
-                             end=recipe["end"], nominal=True)  # fmt: skip
+        data = make_seizures(
+            recipe["n_cases"],
+            seed=recipe["seed"],
+            start=recipe["start"],
+            end=recipe["end"],
+            nominal=True,
+        )
         written += write_tables(data.tables(), folder / name, fmt="csv")
     (folder / DICTIONARY).write_text(schema.data_dictionary(), encoding="utf-8")
     written.append(folder / DICTIONARY)

@@ -148,19 +148,29 @@ def _where(rng, codes: np.ndarray) -> np.ndarray:
 def _demonym(dep: np.ndarray, direction: np.ndarray, home: np.ndarray) -> np.ndarray:
     """The courier's nationality: the country of departure for imports, else the reporting one."""
     country = np.where((direction == "Import") & (dep != "XX"), dep, home)
-    return _per_value(country, lambda c: PLACES[c][1] + " national" if c in PLACES
-                      else "national of " + _country_name(c))  # fmt: skip
+    return _per_value(
+        country,
+        lambda c: PLACES[c][1] + " national" if c in PLACES else "national of " + _country_name(c),
+    )
 
 
 def _dates(rng, dates: pd.Series) -> np.ndarray:
     """Each date in one of several ways officers write them (day before month)."""
     d = dates.dt
     day = d.day.astype(str)
-    th = np.where(d.day.isin([1, 21, 31]), "st", np.where(d.day.isin([2, 22]), "nd",
-                  np.where(d.day.isin([3, 23]), "rd", "th")))  # fmt: skip
-    forms = [day + d.strftime(" %B %Y"), d.strftime("%A ") + day + d.strftime(" %B %Y"),
-             d.strftime("%d/%m/%Y"), d.strftime("%d.%m.%Y"), "the " + day + th + d.strftime(" of %B %Y"),
-             d.strftime("%Y-%m-%d")]  # fmt: skip
+    th = np.where(
+        d.day.isin([1, 21, 31]),
+        "st",
+        np.where(d.day.isin([2, 22]), "nd", np.where(d.day.isin([3, 23]), "rd", "th")),
+    )
+    forms = [
+        day + d.strftime(" %B %Y"),
+        d.strftime("%A ") + day + d.strftime(" %B %Y"),
+        d.strftime("%d/%m/%Y"),
+        d.strftime("%d.%m.%Y"),
+        "the " + day + th + d.strftime(" of %B %Y"),
+        d.strftime("%Y-%m-%d"),
+    ]
     table = np.column_stack([np.asarray(f, dtype=object) for f in forms])
     return table[np.arange(len(dates)), rng.integers(0, len(forms), len(dates))]
 
@@ -171,12 +181,25 @@ def _quantities(rng, col: dict) -> np.ndarray:
     whole = (q == np.round(q)) & (q <= 20)
     words = np.array(WORDS, dtype=object)[np.where(whole, q, 0).astype(int)]
     options = {
-        "kg": [(True, _num(q) + " kg"), (True, _num(q) + " kilograms"), (q < 10, _num(q * 1000) + " grams"),
-               (q >= 1000, _num(q / 1000) + " tonnes"), (whole & (q > 1), words + " kilograms")],
-        "litres": [(True, _num(q) + " litres"), (q < 1, _num(q * 100) + " centilitres"), (whole & (q > 1), words + " litres")],
-        "pieces": [(True, _num(q) + " pieces"), (True, _num(q) + " items"), (whole & (q > 1), words + " items")],
+        "kg": [
+            (True, _num(q) + " kg"),
+            (True, _num(q) + " kilograms"),
+            (q < 10, _num(q * 1000) + " grams"),
+            (q >= 1000, _num(q / 1000) + " tonnes"),
+            (whole & (q > 1), words + " kilograms"),
+        ],
+        "litres": [
+            (True, _num(q) + " litres"),
+            (q < 1, _num(q * 100) + " centilitres"),
+            (whole & (q > 1), words + " litres"),
+        ],
+        "pieces": [
+            (True, _num(q) + " pieces"),
+            (True, _num(q) + " items"),
+            (whole & (q > 1), words + " items"),
+        ],
         "USD": [(True, "USD " + _num(q, 0)), (True, _num(q, 0) + " US dollars")],
-    }  # fmt: skip
+    }
     out = _num(q) + " " + unit.astype(str)  # a unit CEN does not use stays as it is
     for u, opts in options.items():
         ok = np.column_stack([np.broadcast_to(c, q.shape) for c, _ in opts]) & (unit == u)[:, None]
@@ -198,5 +221,7 @@ def _goods(col: dict) -> np.ndarray:
 
 def _num(x: np.ndarray, decimals: int = 3) -> np.ndarray:
     """Numbers with thousands separators and no trailing zeros: 2.4, 1,250, 39,525."""
-    return _per_value(np.asarray(x, dtype=float), lambda v: f"{v:,.{decimals}f}".rstrip("0").rstrip(".")
-                      if decimals else f"{v:,.0f}")  # fmt: skip
+    return _per_value(
+        np.asarray(x, dtype=float),
+        lambda v: f"{v:,.{decimals}f}".rstrip("0").rstrip(".") if decimals else f"{v:,.0f}",
+    )

@@ -20,10 +20,18 @@ from cenlab.synth.options import keyword_options
 from cenlab.synth.sampling import draw, draw_by_group
 
 LOCATION_CODES = {
-    "Airport": "AIR", "Mail Centre": "MAIL", "Inland": "INL", "Land boundary": "LND",
-    "Express Courier": "EXP", "Seaport": "SEA", "Rail": "RAIL", "High seas": "HSEA",
-    "River": "RIV", "Border of free trade zone": "FTZ", "Unknown": "UNK",
-}  # fmt: skip
+    "Airport": "AIR",
+    "Mail Centre": "MAIL",
+    "Inland": "INL",
+    "Land boundary": "LND",
+    "Express Courier": "EXP",
+    "Seaport": "SEA",
+    "Rail": "RAIL",
+    "High seas": "HSEA",
+    "River": "RIV",
+    "Border of free trade zone": "FTZ",
+    "Unknown": "UNK",
+}
 
 
 def parse_period(start, end) -> tuple[pd.Timestamp, pd.Timestamp]:

@@ -25,9 +25,13 @@ from cenlab.transfer.arrowjson import S, arrow_str, arrow_text
 from cenlab.transfer.mapping import lookup, recode
 
 CEN_FIELDS = schema.columns("seizures")
-AGGREGATES = {"persons_involved": "Int64", "persons_by_nationality": "category",
-              "persons_by_age_band": "category", "persons_by_gender": "category",
-              "company_involved": "boolean"}  # fmt: skip
+AGGREGATES = {
+    "persons_involved": "Int64",
+    "persons_by_nationality": "category",
+    "persons_by_age_band": "category",
+    "persons_by_gender": "category",
+    "company_involved": "boolean",
+}
 NOMINAL = {
     "persons": ["case_id", "date_of_birth", "gender", "nationality"],
     "companies": ["case_id"],
@@ -97,9 +101,14 @@ def strip_personal(extract) -> pd.DataFrame:
     out = x.seizures.reset_index(drop=True).reindex(columns=CEN_FIELDS)
     case, cases = pd.factorize(out["case_id"])
     per_case = _case_aggregates(day_values(out["seizure_date"]), case, arrow_text(cases), x)
-    return out.assign(**{
-        name: pd.array(per_case.get(name, [pd.NA] * len(cases)), dtype).take(case, allow_fill=True)
-        for name, dtype in AGGREGATES.items()})  # fmt: skip
+    return out.assign(
+        **{
+            name: pd.array(per_case.get(name, [pd.NA] * len(cases)), dtype).take(
+                case, allow_fill=True
+            )
+            for name, dtype in AGGREGATES.items()
+        }
+    )
 
 
 def _case_aggregates(dates, case: np.ndarray, cases: pa.Array, x) -> dict:
@@ -117,8 +126,10 @@ def _case_aggregates(dates, case: np.ndarray, cases: pa.Array, x) -> dict:
     p, at = x.persons[at >= 0], at[at >= 0]
     agg["persons_involved"] = np.bincount(at, minlength=n)
     # Nationality and gender go as codes only: any other text becomes XX or "unknown".
-    for name, table, other in [("nationality", lookup("reporting_country"), "XX"),
-                               ("gender", cm.GENDERS, "unknown")]:  # fmt: skip
+    for name, table, other in [
+        ("nationality", lookup("reporting_country"), "XX"),
+        ("gender", cm.GENDERS, "unknown"),
+    ]:
         key = recode(p[name], table, other=other)
         labels = sorted({*key.categories, other})
         code = np.append(pd.Index(labels).get_indexer(key.categories), labels.index(other))

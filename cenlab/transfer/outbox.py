@@ -68,8 +68,12 @@ def adopt(outbox: Path, state: dict) -> dict:
         try:
             manifest = json.loads(path.read_text(encoding="utf-8"))
             if manifest["batch_id"] not in state["batches"]:
-                done = pd.read_csv(path.parent / "seizures.csv", dtype=str, keep_default_na=False,
-                                   usecols=["seizure_id", "record_hash"])  # fmt: skip
+                done = pd.read_csv(
+                    path.parent / "seizures.csv",
+                    dtype=str,
+                    keep_default_na=False,
+                    usecols=["seizure_id", "record_hash"],
+                )
                 pending.append((int(manifest["sequence"]), manifest["batch_id"], done))
         except (OSError, ValueError, KeyError, TypeError):
             raise ValueError(f"cannot read batch {str(path.parent)!r}") from None
@@ -85,10 +89,16 @@ def write_batch(outbox: Path, sub: Submission, now) -> Path:
     tmp, b = Path(tempfile.mkdtemp(prefix=".cenlab-", dir=outbox)), sub.batch
     try:
         arrays = {name: _arrow(b[name]) for name in b.columns}
-        table = pa.table({name: a.dictionary_decode() if pa.types.is_dictionary(a.type) else a
-                          for name, a in arrays.items()})  # fmt: skip
-        jobs = [(pa_csv.write_csv, table, tmp / "seizures.csv"),
-                (write_json, arrays, tmp / "seizures.json")]  # fmt: skip
+        table = pa.table(
+            {
+                name: a.dictionary_decode() if pa.types.is_dictionary(a.type) else a
+                for name, a in arrays.items()
+            }
+        )
+        jobs = [
+            (pa_csv.write_csv, table, tmp / "seizures.csv"),
+            (write_json, arrays, tmp / "seizures.json"),
+        ]
         if len(b) > CHUNK:  # Arrow frees the GIL: write both files at once
             with ThreadPoolExecutor(2) as pool:
                 [job.result() for job in [pool.submit(*j) for j in jobs]]
@@ -96,16 +106,21 @@ def write_batch(outbox: Path, sub: Submission, now) -> Path:
             [write(*args) for write, *args in jobs]
         days = b["seizure_date"]
         manifest = {
-            "batch_id": sub.batch_id, "sequence": sub.sequence,
+            "batch_id": sub.batch_id,
+            "sequence": sub.sequence,
             "previous_batch": sub.state["batches"][-2] if sub.sequence > 1 else None,
             "created": (now or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
-            "schema_version": schema.SCHEMA_VERSION, "records": len(b), "counts": sub.counts,
+            "schema_version": schema.SCHEMA_VERSION,
+            "records": len(b),
+            "counts": sub.counts,
             "seizure_date": {"min": f"{days.min():%Y-%m-%d}", "max": f"{days.max():%Y-%m-%d}"},
             "reporting_countries": sorted(map(str, pd.unique(b["reporting_country"]))),
             "fields": list(b.columns),
-            "files": {n: {"sha256": sha256(tmp / n), "bytes": (tmp / n).stat().st_size}
-                      for n in ["seizures.csv", "seizures.json"]},
-        }  # fmt: skip
+            "files": {
+                n: {"sha256": sha256(tmp / n), "bytes": (tmp / n).stat().st_size}
+                for n in ["seizures.csv", "seizures.json"]
+            },
+        }
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
         tmp.chmod(0o755)  # readable by the service that uploads the outbox
         os.replace(tmp, final)
@@ -131,9 +146,11 @@ class TransferResult:
     def summary(self) -> str:
         c = self.counts
         where = f"in {self.batch_dir}" if self.batch_dir else "nothing new, so no batch"
-        return (f"Sent {c['new']:,} new and {c['updates']:,} updated records ({where}); "
-                f"{c['unchanged']:,} unchanged, already in CEN; {c['rejected']:,} held back "
-                f"with the reasons -> {self.rejects_path}")  # fmt: skip
+        return (
+            f"Sent {c['new']:,} new and {c['updates']:,} updated records ({where}); "
+            f"{c['unchanged']:,} unchanged, already in CEN; {c['rejected']:,} held back "
+            f"with the reasons -> {self.rejects_path}"
+        )
 
 
 def transfer(source, outbox, *, state_path=None, as_of=None, now=None) -> TransferResult:
@@ -174,8 +191,11 @@ def load_state(path) -> dict:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         reason = getattr(exc, "strerror", None) or "not valid JSON"
         raise ValueError(f"cannot read state file {str(path)!r}: {reason}") from None
-    if not (isinstance(state, dict) and isinstance(state.get("batches"), list)
-            and isinstance(state.get("sent"), dict)
-            and all(isinstance(v, str) for v in state["sent"].values())):  # fmt: skip
+    if not (
+        isinstance(state, dict)
+        and isinstance(state.get("batches"), list)
+        and isinstance(state.get("sent"), dict)
+        and all(isinstance(v, str) for v in state["sent"].values())
+    ):
         raise ValueError(f"state file {str(path)!r} is not a cenlab transfer state")
     return state

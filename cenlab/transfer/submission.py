@@ -48,8 +48,12 @@ def to_cen(extract) -> pd.DataFrame:
 
 
 def new_state() -> dict:
-    return {"format": "cenlab transfer state", "schema_version": schema.SCHEMA_VERSION,
-            "batches": [], "sent": {}}  # fmt: skip
+    return {
+        "format": "cenlab transfer state",
+        "schema_version": schema.SCHEMA_VERSION,
+        "batches": [],
+        "sent": {},
+    }
 
 
 def build_submission(extract, state: dict | None = None, *, as_of=None) -> Submission:
@@ -74,20 +78,28 @@ def build_submission(extract, state: dict | None = None, *, as_of=None) -> Submi
     go = status < 2
     batch = (ok if go.all() else ok[go].reset_index(drop=True)).assign(
         record_status=pd.Categorical.from_codes(status[go], categories=["new", "update"]),
-        record_hash=pd.array(digest[go], dtype=object))  # fmt: skip
+        record_hash=pd.array(digest[go], dtype=object),
+    )
     sequence, batch_id, after = len(state["batches"]) + 1, None, state
     if go.any():
         previous = state["batches"][-1] if state["batches"] else ""
         key = f"{schema.SCHEMA_VERSION}|{sequence}|{previous}|".encode()
         batch_id = hashlib.sha256(key + np.sort(h[go]).astype("<u8").tobytes()).hexdigest()
-        after = {**state, "schema_version": schema.SCHEMA_VERSION,
-                 "batches": [*state["batches"], batch_id],
-                 "sent": sent | dict(zip(ids[go], digest[go]))}  # fmt: skip
+        after = {
+            **state,
+            "schema_version": schema.SCHEMA_VERSION,
+            "batches": [*state["batches"], batch_id],
+            "sent": sent | dict(zip(ids[go], digest[go])),
+        }
     rejects = errors.assign(seizure_id=cen["seizure_id"].to_numpy()[row])[REJECT_COLUMNS]
-    counts = {"in_extract": len(cen), "new": int((status == 0).sum()),
-              "updates": int((status == 1).sum()), "unchanged": int((~go).sum()),
-              "rejected": int(bad.sum()),
-              "warnings": int((found["severity"] == "warning").sum())}  # fmt: skip
+    counts = {
+        "in_extract": len(cen),
+        "new": int((status == 0).sum()),
+        "updates": int((status == 1).sum()),
+        "unchanged": int((~go).sum()),
+        "rejected": int(bad.sum()),
+        "warnings": int((found["severity"] == "warning").sum()),
+    }
     rejects = rejects.sort_values("row", kind="stable").reset_index(drop=True)
     return Submission(batch, rejects, after, counts, batch_id, sequence)
 
@@ -96,11 +108,20 @@ def _value_findings(cen: pd.DataFrame) -> pd.DataFrame:
     """value_usd is optional, so the quality rules let text there pass; CEN cannot take it."""
     value = cen["value_usd"]
     rows = np.flatnonzero(value.notna() & pd.to_numeric(value, errors="coerce").isna())
-    message = [f"value_usd '{v}' is not a number: type digits only, with a point for decimals."
-               for v in value.iloc[rows]]  # fmt: skip
-    return pd.DataFrame({"row": rows, "field": "value_usd", "rule": "value_number",
-                         "dimension": "validity", "severity": "error",
-                         "message": message})  # fmt: skip
+    message = [
+        f"value_usd '{v}' is not a number: type digits only, with a point for decimals."
+        for v in value.iloc[rows]
+    ]
+    return pd.DataFrame(
+        {
+            "row": rows,
+            "field": "value_usd",
+            "rule": "value_number",
+            "dimension": "validity",
+            "severity": "error",
+            "message": message,
+        }
+    )
 
 
 def _typed(ok: pd.DataFrame) -> pd.DataFrame:
@@ -112,8 +133,9 @@ def _typed(ok: pd.DataFrame) -> pd.DataFrame:
     for name in [n for n in NUMBER_FIELDS if kind[n] != "float64"]:
         fix[name] = pd.to_numeric(out[name], errors="coerce").astype(float)
     if kind["ecommerce"] != "boolean":
-        fix["ecommerce"] = pd.array(np.asarray(recode(out["ecommerce"], cm.BOOLEANS), object),
-                                    "boolean")  # fmt: skip
+        fix["ecommerce"] = pd.array(
+            np.asarray(recode(out["ecommerce"], cm.BOOLEANS), object), "boolean"
+        )
     coded = [n for n in CEN_FIELDS if n not in fix and n not in ID_FIELDS]
     for name in [n for n in coded if kind[n] == np.dtype(object)]:
         fix[name] = out[name].astype("category")

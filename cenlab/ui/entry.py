@@ -242,9 +242,16 @@ class EntryForm:
         self.messages, self.feedback = w.HTML(), w.HTML()
         check = w.Button(description="Check", button_style="primary")
         check.on_click(lambda _: self.check())
-        panels = [w.VBox([w.HTML(f"<b>{title}</b>")] + [
-            w.HBox([w.Label(LABELS[f], layout=w.Layout(width="140px")), self.inputs[f]]) for f in fields
-        ]) for title, fields in GROUPS.items()]  # fmt: skip
+        panels = [
+            w.VBox(
+                [w.HTML(f"<b>{title}</b>")]
+                + [
+                    w.HBox([w.Label(LABELS[f], layout=w.Layout(width="140px")), self.inputs[f]])
+                    for f in fields
+                ]
+            )
+            for title, fields in GROUPS.items()
+        ]
         top = [w.HTML(f"<blockquote>{html.escape(report)}</blockquote>")] if report else []
         grid = w.GridBox(panels, layout=w.Layout(grid_template_columns="1fr 1fr", grid_gap="8px"))
         self.widget = w.VBox(
@@ -289,8 +296,11 @@ class EntryForm:
         self._show_messages()
 
     def _show_messages(self) -> None:
-        items = [f"<li><b>{html.escape(LABELS.get(f, f))}</b>: {html.escape(m)}</li>"
-                 for f, ms in self.current_messages().items() for m in ms]  # fmt: skip
+        items = [
+            f"<li><b>{html.escape(LABELS.get(f, f))}</b>: {html.escape(m)}</li>"
+            for f, ms in self.current_messages().items()
+            for m in ms
+        ]
         self.messages.value = f"<ul>{''.join(items)}</ul>" if items else ""
 
     def _repr_mimebundle_(self, **kwargs):
