@@ -93,7 +93,7 @@ def test_a_legitimate_selected_row_becomes_a_suspicion_without_quantity(passenge
 
 def test_a_consignment_alert_names_the_conveyance_and_the_scorecard_indicators(consignments):
     df, card, sel = consignments
-    hit = df[sel & df["illicit"]].iloc[[0]]
+    hit = df[sel & (df["offence"] == "smuggling")].iloc[[0]]
     alert = make_alert(hit, profile=card)
     row = hit.iloc[0]
     assert alert.subject == "Consignment" and alert.conveyance["type"] == row["transport_mode"]
@@ -181,3 +181,12 @@ def test_the_alert_reads_as_a_message(seizure):
     ):
         assert part in text
     assert seizure.what["commodity"] in text
+
+
+def test_a_revenue_offence_alert_reports_the_duty_evaded(consignments):
+    df, card, sel = consignments
+    hit = df[sel & (df["offence"] == "undervaluation")].iloc[[0]]
+    alert = make_alert(hit, profile=card)
+    assert alert.status == "Seizure" and alert.what["section"] == "Revenue"
+    assert alert.what["quantity"] == pytest.approx(hit["revenue_at_risk_usd"].iloc[0])
+    assert alert.what["unit"] == "USD"

@@ -239,9 +239,11 @@ def test_indicator_table_gives_each_indicators_hit_rate_and_lift(passengers):
         ("consignments", FRONT, ref.CONSIGNMENT_INDICATORS),
     ],
 )
-def test_planted_indicators_reach_five_times_random_lift_on_held_out_months(
+def test_planted_indicators_reach_three_times_random_lift_on_held_out_months(
     request, data, profile, indicators
 ):
+    """A good rule profile reaches a lift of 3 to 6 (the difficulty targets in
+    reference.traffic): far from perfect, as real targeting is, but clearly above random."""
     df = request.getfixturevalue(data)
     past, future = risk.train_test_split_by_date(df, None, CUTOFF)
     y = future["illicit"]
@@ -251,8 +253,8 @@ def test_planted_indicators_reach_five_times_random_lift_on_held_out_months(
     by_profile = risk.hit_rate(risk.select(profile.matches(future), 0.05), y)
     card = Scorecard(indicators).fit(past)
     by_card = risk.hit_rate(risk.select(card.risk_score(future), 0.05), y)
-    assert by_profile >= 5 * random_hits
-    assert by_card >= 5 * random_hits
+    assert by_profile >= 3 * random_hits
+    assert by_card >= 3 * random_hits
 
 
 @pytest.mark.parametrize(
@@ -389,3 +391,15 @@ def test_compare_lines_up_selections_side_by_side(passengers):
     assert list(table.index) == ["random", "courier"]
     assert table.loc["courier", "lift"] > 3 * table.loc["random", "lift"]
     assert table["inspected"].dtype.kind == "i"
+
+
+def test_the_baseline_never_learns_from_the_truth_of_either_generator(passengers, consignments):
+    """Offence and revenue at risk are truth, like illicit: a model given them would cheat."""
+    truth = {"illicit", "offence", "revenue_at_risk_usd"}
+    for df in (passengers, consignments):
+        features = risk.BaselineClassifier.default_features(df)
+        assert truth.isdisjoint(features)
+        assert not [c for c in features if c.startswith("true_")]
+    assert {"duty_rate", "declared_duty_usd", "value_ratio"} <= set(
+        risk.BaselineClassifier.default_features(consignments)
+    )

@@ -49,19 +49,26 @@ def test_illicit_share_matches_the_rate_within_four_standard_errors(make, rate):
 @pytest.mark.parametrize("make", GENERATORS)
 def test_ground_truth_is_consistent_with_the_illicit_flag(make):
     df = make(20_000, seed=2)
-    bad, good = df[df["illicit"]], df[~df["illicit"]]
+    # Consignments: only smuggling hides goods (revenue offences have a true value and HS code).
+    cargo = "offence" in df.columns
+    smuggled = df["offence"] == "smuggling" if cargo else df["illicit"]
+    value = "true_contraband_value_usd" if cargo else "true_value_usd"
+    bad, good = df[smuggled], df[~smuggled]
     assert bad["true_commodity"].notna().all() and (bad["true_quantity"] > 0).all()
-    assert (bad["true_value_usd"] > 0).all() and bad["true_unit"].notna().all()
+    assert (bad[value] > 0).all() and bad["true_unit"].notna().all()
     assert good["true_commodity"].isna().all() and (good["true_quantity"] == 0).all()
-    assert good["true_concealment"].isna().all() and (good["true_value_usd"] == 0).all()
+    assert good["true_concealment"].isna().all() and (good[value] == 0).all()
     assert set(bad["true_commodity"].astype(str)) <= set(ref.COMMODITIES)
 
 
 @pytest.mark.parametrize("make", GENERATORS)
 def test_return_truth_splits_the_truth_columns_off(make):
     data, truth = make(1_000, seed=0, return_truth=True)
-    assert list(truth.columns) == traffic.TRUTH_COLUMNS
-    assert not set(traffic.TRUTH_COLUMNS) & set(data.columns)
+    columns = traffic.TRUTH_COLUMNS
+    if make is make_consignments:
+        columns = traffic.CONSIGNMENT_TRUTH_COLUMNS
+    assert list(truth.columns) == columns
+    assert not set(columns) & set(data.columns)
     assert data.index.equals(truth.index)
 
 
@@ -182,12 +189,61 @@ def test_planted_indicators_differ_between_couriers_and_legitimate_travellers(pa
     ).mean() > 0.1  # business travellers book late too
 
 
+def test_legitimate_travellers_share_the_courier_indicators(passengers):
+    """Students, short family trips and small traders show courier traits for innocent reasons."""
+    df, legit = passengers, ~passengers["illicit"]
+    cash_late = df["payment"].isin(["cash", "third_party"]) & (df["booking_lead_days"] <= 3)
+    assert (cash_late & legit).sum() > 2 * (cash_late & df["illicit"]).sum()
+    assert ((df["baggage_kg"] > 40) & (df["trips_12m"] >= 5) & legit).mean() > 0.01
+    young_short = (df["age"] < 30) & (df["trip_days"] <= 5)
+    assert (young_short & legit).sum() > 5 * (young_short & df["illicit"]).sum()
+
+
+def test_a_share_of_couriers_travels_like_legitimate_passengers(passengers):
+    """Couriers under cover book early and stay long like holiday makers: no column gives them
+    away. About PASSENGER_SMUGGLING's cover share (0.45) of cocaine couriers."""
+    cocaine = passengers[passengers["true_commodity"] == "Cocaine"]
+    cover = ref.PASSENGER_SMUGGLING["Cocaine"]["cover"]
+    looks_legit = (cocaine["booking_lead_days"] > 14) | (cocaine["trip_days"] > 10)
+    assert 0.6 * cover < looks_legit.mean() < cover
+
+
+def test_passenger_records_have_gaps_and_weighing_noise(passengers):
+    df, noise = passengers, ref.PASSENGER_RECORD_NOISE
+    n, has_bags = len(df), df["bags"] > 0
+    for share, got, rows in [
+        (noise["lead_days_missing"], df["booking_lead_days"].isna().mean(), n),
+        (noise["baggage_kg_missing"], df.loc[has_bags, "baggage_kg"].isna().mean(), has_bags.sum()),
+    ]:
+        assert abs(got - share) < 4 * np.sqrt(share * (1 - share) / rows)
+    assert (df.loc[~has_bags, "baggage_kg"] == 0).all()
+    assert (df.loc[has_bags, "baggage_kg"].dropna() >= 0.5).all()
+    lead = df["booking_lead_days"].dropna()
+    assert df["booking_lead_days"].dtype == float and (lead == np.floor(lead)).all()
+    assert (lead >= 0).all()
+
+
+def test_passengers_with_missing_values_survive_a_csv_round_trip():
+    df = make_passengers(3_000, seed=0)
+    df.loc[df.index[:3], "departure_country"] = "NA"
+    buffer = io.StringIO()
+    df.to_csv(buffer, index=False)
+    buffer.seek(0)
+    back = read_traffic_csv(buffer)
+    assert (back["departure_country"].iloc[:3] == "NA").all()
+    for col in ("booking_lead_days", "baggage_kg", "age", "trips_12m"):
+        pd.testing.assert_series_equal(back[col], df[col], check_dtype=False)
+    assert back["booking_lead_days"].dtype == float and back["illicit"].dtype == bool
+    assert back["transit_airport"].isna().sum() == df["transit_airport"].isna().sum()
+
+
 def test_planted_indicators_differ_between_smuggled_and_legitimate_consignments(consignments):
     df = consignments
-    bad, good = df[df["illicit"]], df[~df["illicit"]]
+    bad, good = df[df["offence"] == "smuggling"], df[~df["illicit"]]
     assert bad["trade_mismatch"].mean() > 2 * good["trade_mismatch"].mean()
     assert bad["unusual_origin"].mean() > 3 * good["unusual_origin"].mean()
-    assert (bad["value_ratio"] < 0.5).mean() > 3 * (good["value_ratio"] < 0.5).mean()
+    # Discount traders legitimately declare low unit values: the overlap is deliberate.
+    assert (bad["value_ratio"] < 0.5).mean() > 2.5 * (good["value_ratio"] < 0.5).mean()
     assert good["trade_mismatch"].mean() > 0.02 and good["unusual_origin"].mean() > 0.05  # noise
     companies = df["importer_type"] == "company"
     assert (bad.loc[companies, "importer_age_days"] < 180).mean() > 5 * (
@@ -196,10 +252,11 @@ def test_planted_indicators_differ_between_smuggled_and_legitimate_consignments(
 
 
 def test_route_shift_moves_cocaine_couriers_away_from_the_old_source_countries(passengers):
+    """Couriers under cover travel like holiday makers or families, so not all used old routes."""
     cocaine = passengers[passengers["true_commodity"] == "Cocaine"]
     shift = pd.Timestamp("2025-07-02")
     old = cocaine["departure_country"].astype(str).isin(OLD_COCAINE)
-    assert old[cocaine["arrival_date"] < shift].mean() > 0.9
+    assert old[cocaine["arrival_date"] < shift].mean() > 0.5
     assert old[cocaine["arrival_date"] >= shift].mean() < 0.2
 
 
@@ -208,7 +265,7 @@ def test_route_shift_can_be_moved_or_switched_off():
         60_000, seed=1, route_shift_date="2025-03-01", commodity_shares={"Cocaine": 1}
     )
     off = make_passengers(60_000, seed=1, route_shift=False, commodity_shares={"Cocaine": 1})
-    for df, expected in [(moved, 0.2), (off, 0.9)]:
+    for df, expected in [(moved, 0.2), (off, 0.5)]:
         bad = df[df["illicit"] & (df["arrival_date"] >= "2025-04-01")]
         share = bad["departure_country"].astype(str).isin(OLD_COCAINE).mean()
         assert share < expected if expected < 0.5 else share > expected
@@ -231,7 +288,8 @@ def test_consignment_routes_shift_for_cocaine_and_counterfeits(consignments):
             .isin(old)
             .mean()
         )
-        assert before > 0.95 and after < before - 0.3
+        # A hidden share of loads rides in legitimate containers from anywhere (rip-on/rip-off).
+        assert before > 0.4 and after < before - 0.25
 
 
 def test_a_reporting_country_variant_changes_the_data_not_the_code():
@@ -245,7 +303,8 @@ def test_a_reporting_country_variant_changes_the_data_not_the_code():
 
 def test_commodity_shares_choose_what_is_smuggled():
     df = make_consignments(20_000, seed=0, commodity_shares={"Tobacco products": 1})
-    assert set(df.loc[df["illicit"], "true_commodity"].astype(str)) == {"Tobacco products"}
+    smuggled = df["offence"] == "smuggling"
+    assert set(df.loc[smuggled, "true_commodity"].astype(str)) == {"Tobacco products"}
 
 
 def test_importer_history_is_consistent_for_each_company(consignments):

@@ -98,49 +98,77 @@ DEFAULT_NAME_LOCALE = "en_US"
 PAYMENTS = ("card", "corporate", "cash", "third_party")
 
 # Source: cenlab assumption, illustrative (the legitimate travellers).
-# share: of legitimate passengers; origins: column of ORIGIN_AIRPORTS; payment: shares in the
-# order of PAYMENTS; lead_days, trip_days: (median, log-sd); bags: shares of 0, 1, 2, 3 checked
-# bags; bag_kg: mean kg per bag; trips_12m: mean trips in the last 12 months; age: (mean, sd,
-# youngest); nationality: shares (reporting country, departure country), rest other.
+# share: of legitimate passengers; origins: column of ORIGIN_AIRPORTS, or {airport: weight};
+# payment: shares in the order of PAYMENTS; lead_days, trip_days: (median, log-sd); bags: shares
+# of 0, 1, 2, 3 checked bags; bag_kg: mean kg per bag; trips_12m: mean trips in the last 12
+# months; age: (mean, sd, youngest); nationality: shares (reporting country, departure country),
+# rest other. The last three segments are there on purpose: each shows courier indicators for
+# innocent reasons, as real traffic does, so that indicators overlap with legitimate travel.
+# Students and young travellers book late, pay cash or let their parents pay (third party),
+# travel light and stay a few days; short family trips (a wedding, a funeral) are paid in cash
+# and booked at short notice from the same countries as the couriers; small traders fly often
+# with heavy bags from the markets that tobacco and khat couriers use.
 PASSENGER_SEGMENTS = {
     "holiday": dict(
-        share=0.55, origins=1, payment=(0.87, 0.0, 0.07, 0.06), lead_days=(40, 0.9),
-        trip_days=(9, 0.5), bags=(0.05, 0.55, 0.33, 0.07), bag_kg=17, trips_12m=1.5,
+        share=0.47, origins=1, payment=(0.85, 0.0, 0.08, 0.07), lead_days=(40, 1.0),
+        trip_days=(9, 0.6), bags=(0.05, 0.55, 0.33, 0.07), bag_kg=17, trips_12m=1.5,
         age=(42, 15, 1), nationality=(0.55, 0.35),
     ),
     "business": dict(
-        share=0.25, origins=2, payment=(0.37, 0.58, 0.01, 0.04), lead_days=(6, 0.9),
-        trip_days=(3, 0.5), bags=(0.6, 0.35, 0.05, 0.0), bag_kg=12, trips_12m=9.0,
+        share=0.22, origins=2, payment=(0.37, 0.58, 0.01, 0.04), lead_days=(6, 1.0),
+        trip_days=(3, 0.6), bags=(0.6, 0.35, 0.05, 0.0), bag_kg=12, trips_12m=9.0,
         age=(44, 10, 20), nationality=(0.45, 0.35),
     ),
     "family visit": dict(
-        share=0.20, origins=3, payment=(0.6, 0.0, 0.28, 0.12), lead_days=(25, 1.0),
-        trip_days=(21, 0.6), bags=(0.02, 0.28, 0.45, 0.25), bag_kg=22, trips_12m=2.5,
+        share=0.16, origins=3, payment=(0.6, 0.0, 0.28, 0.12), lead_days=(25, 1.1),
+        trip_days=(21, 0.7), bags=(0.02, 0.28, 0.45, 0.25), bag_kg=22, trips_12m=2.5,
         age=(40, 15, 1), nationality=(0.35, 0.6),
+    ),
+    "student": dict(
+        share=0.07, origins=1, payment=(0.45, 0.0, 0.3, 0.25), lead_days=(5, 1.0),
+        trip_days=(5, 0.6), bags=(0.35, 0.55, 0.1, 0.0), bag_kg=13, trips_12m=3.0,
+        age=(23, 4, 17), nationality=(0.45, 0.35),
+    ),
+    "short family trip": dict(
+        share=0.04, origins=3, payment=(0.45, 0.0, 0.4, 0.15), lead_days=(4, 1.0),
+        trip_days=(5, 0.5), bags=(0.1, 0.5, 0.3, 0.1), bag_kg=19, trips_12m=2.5,
+        age=(36, 13, 1), nationality=(0.35, 0.6),
+    ),
+    "small trader": dict(
+        share=0.04, payment=(0.5, 0.0, 0.45, 0.05), lead_days=(8, 1.0),
+        origins={"IST": 4, "CMN": 3, "DXB": 3, "BKK": 2, "CAI": 2, "WAW": 2, "LOS": 2, "ACC": 1,
+                 "ADD": 1, "NBO": 1, "DEL": 1, "PEK": 1},
+        trip_days=(4, 0.5), bags=(0.0, 0.3, 0.5, 0.2), bag_kg=23, trips_12m=7.0,
+        age=(41, 11, 20), nationality=(0.4, 0.5),
     ),
 }  # fmt: skip
 
 # Source: cenlab assumption, illustrative (the planted truth: couriers, by commodity).
 # Same fields as PASSENGER_SEGMENTS, plus: share of illicit passengers; origins before and after
 # the route shift (airport -> weight); transit: share connecting (before, after) and the hubs they
-# use after the shift; quantity: (unit, median, log-sd); concealment: shares.
+# use after the shift; quantity: (unit, median, log-sd); concealment: shares; cover: share of
+# couriers who travel exactly like a legitimate passenger of the segments in cover_as
+# ({segment: weight}), so that no column reveals them (recruited "clean" couriers, a genuine
+# holiday or family trip used once): only intelligence or a random check finds them.
 PASSENGER_SMUGGLING = {
     "Cocaine": dict(
-        share=0.5, payment=(0.33, 0.0, 0.42, 0.25), lead_days=(3, 0.9), trip_days=(4, 0.5),
+        share=0.5, payment=(0.25, 0.0, 0.45, 0.3), lead_days=(3, 0.8), trip_days=(4, 0.4),
         bags=(0.3, 0.55, 0.15, 0.0), bag_kg=14, trips_12m=2.5, age=(29, 8, 18),
         nationality=(0.35, 0.35),
         origins_before={"BOG": 3, "LIM": 2, "GRU": 3, "PBM": 3, "PUJ": 1, "CUR": 1.5, "PTY": 1},
         origins_after={"ACC": 3, "LOS": 3, "DSS": 2, "ABJ": 2, "ADD": 1, "BOG": 0.5, "GRU": 0.5},
         transit=(0.3, 0.6), hubs_after={"ADD": 3, "CMN": 2, "IST": 2},
+        cover=0.45, cover_as={"holiday": 2, "family visit": 2, "student": 1},
         quantity=("kg", 1.2, 0.7), concealment={"In baggage": 0.6, "On the person": 0.4},
     ),
     "Cannabis": dict(
-        share=0.25, payment=(0.45, 0.0, 0.35, 0.2), lead_days=(6, 0.9), trip_days=(5, 0.5),
+        share=0.25, payment=(0.35, 0.0, 0.4, 0.25), lead_days=(5, 0.9), trip_days=(5, 0.5),
         bags=(0.0, 0.3, 0.55, 0.15), bag_kg=22, trips_12m=2.0, age=(27, 7, 18),
         nationality=(0.7, 0.2),
         origins_before={"BKK": 4, "JFK": 2, "YYZ": 2, "MIA": 1},
         origins_after={"BKK": 4, "JFK": 2, "YYZ": 2, "MIA": 1},
         transit=(0.3, 0.3), hubs_after=None,
+        cover=0.45, cover_as={"holiday": 2, "student": 1},
         quantity=("kg", 20, 0.4), concealment={"In baggage": 1.0},
     ),
     "Tobacco products": dict(
@@ -150,6 +178,7 @@ PASSENGER_SMUGGLING = {
         origins_before={"IST": 2, "CMN": 2, "CAI": 1, "DXB": 2, "WAW": 1},
         origins_after={"IST": 2, "CMN": 2, "CAI": 1, "DXB": 2, "WAW": 1},
         transit=(0.1, 0.1), hubs_after=None,
+        cover=0.45, cover_as={"family visit": 1, "small trader": 2},
         quantity=("pieces", 6000, 0.6), concealment={"In baggage": 1.0},
     ),
     "Khat": dict(
@@ -158,9 +187,33 @@ PASSENGER_SMUGGLING = {
         nationality=(0.3, 0.6),
         origins_before={"ADD": 3, "NBO": 3}, origins_after={"ADD": 3, "NBO": 3},
         transit=(0.3, 0.3), hubs_after=None,
+        cover=0.45, cover_as={"family visit": 2, "small trader": 1},
         quantity=("kg", 25, 0.4), concealment={"In baggage": 1.0},
     ),
 }  # fmt: skip
+
+# Source: cenlab assumption, illustrative (how advance passenger data really arrive). Share of
+# passengers whose booking date is missing (tickets issued by a travel agent or a consolidator
+# often carry no booking date in the reservation record), share of passengers with checked bags
+# whose baggage weight is missing (not every departure system transmits it), and the sd in kg of
+# the error of a recorded baggage weight (check-in scales, bags re-weighed and merged). Real
+# targeting data are incomplete and noisy; a model trained on clean data over-promises.
+PASSENGER_RECORD_NOISE = dict(lead_days_missing=0.08, baggage_kg_missing=0.1, baggage_kg_sd=2.0)
+
+# Source: cenlab assumption, informed by published customs-fraud detection work on real
+# declarations (e.g. the DATE model, Kim et al., KDD 2020), which finds a minority of the frauds
+# at a few percent inspection, and by the overlap of risk indicators with legitimate travel.
+# How hard passenger targeting should be, on make_passengers(200_000) trained on the first 60%
+# of the dates and judged on the rest, at 5% inspection: a strong off-the-shelf model (gradient
+# boosting on every column) finds 30% to 60% of the couriers (lift 6 to 12), a good rule profile
+# (the "three of four" courier profile of risk-profiling 01) reaches a lift of 3 to 6, random
+# selection 1. Why: a near-perfect model would teach that targeting is solved; these ranges keep
+# the lessons visible in the trainee's own numbers (profiles decay, models help but miss, a
+# share of couriers is found only by random checks or intelligence, capacity is a trade-off).
+PASSENGER_DIFFICULTY = dict(
+    capacity=0.05, train_share=0.6, model_lift=(6.0, 12.0), model_recall=(0.3, 0.6),
+    profile_lift=(3.0, 6.0), random_lift=1.0,
+)  # fmt: skip
 
 # --- cargo, express and postal consignments ---------------------------------------------------
 
@@ -367,6 +420,79 @@ WATCHLIST_DECLARANTS = ("BRK017", "BRK042")
 # Source: cenlab assumption, illustrative. stream -> who declares for a private consignee there;
 # streams not listed (Cargo) go through a customs broker, as companies do.
 OPERATOR_DECLARANTS = {"Express": "Express operator", "Postal": "Postal operator"}
+
+# --- revenue fraud and how hard cargo targeting should be ----------------------------------------
+
+# Source: cenlab assumption, illustrative: the offences an inspection of a declaration finds, as
+# shares of the offending (illicit) consignments. Smuggling: goods that may not enter or that
+# hide under cover goods (CONSIGNMENT_SMUGGLING). Undervaluation: a declared value below the true
+# customs value. Misdeclaration: a declared HS code with a lower duty rate than the true one.
+# Most offences found in cargo are revenue offences; customs fraud studies (e.g. the DATE model
+# on real import declarations, 2020) are about undervaluation and misclassification.
+OFFENCES = {"smuggling": 0.35, "undervaluation": 0.45, "misdeclaration": 0.20}
+
+# Source: cenlab assumption, illustrative: share of each offence that no feature reveals (a drug
+# load put into a legitimate importer's container without its knowledge, "rip-on/rip-off"; an
+# established trader shaving 10% off its invoices; a misdeclared code whose goods are valued like
+# the declared ones). Only a random or intelligence-led inspection finds these.
+HIDDEN_OFFENCES = {"smuggling": 0.35, "undervaluation": 0.45, "misdeclaration": 0.35}
+
+# Source: cenlab assumption, illustrative: MFN-like ad valorem duty rates in percent, one per HS
+# chapter, of the order of the EU Common Customs Tariff for these goods, simplified (a real tariff
+# sets a rate per 8- or 10-digit line and adds excise on tobacco and spirits). Not a tariff to
+# apply.
+DUTY_RATES = {
+    "03": 12.0, "08": 8.0, "09": 3.0, "22": 10.0, "24": 40.0, "30": 0.0, "33": 4.0, "39": 6.5,
+    "40": 4.5, "42": 8.0, "44": 2.0, "61": 12.0, "62": 12.0, "64": 17.0, "71": 4.0, "84": 2.0,
+    "85": 2.5, "87": 6.0, "90": 3.0, "94": 2.5, "95": 1.5,
+}  # fmt: skip
+
+# Source: cenlab assumption, illustrative (the planted truth: revenue fraud). Per offence: streams
+# {stream: share}; front: share of company importers that are newly registered; off_trade: share
+# of established companies declaring outside their registered trade; watchlist: share declared
+# through a watch-listed declarant; duty_weight: how much more a chapter is chosen per point of
+# duty (undervaluation pays more on high-duty goods); value_factor: (median, log-sd) of declared
+# over true value, revealed and hidden, never above ``value_cap``.
+REVENUE_FRAUD = {
+    "undervaluation": dict(
+        streams={"Cargo": 0.45, "Express": 0.35, "Postal": 0.20}, front=0.25, off_trade=0.25,
+        watchlist=0.08, duty_weight=0.15, value_factor=((0.45, 0.4), (0.85, 0.08)),
+        value_cap=(0.85, 0.95),
+    ),
+    "misdeclaration": dict(
+        streams={"Cargo": 0.7, "Express": 0.3}, front=0.2, off_trade=0.25, watchlist=0.1,
+    ),
+}  # fmt: skip
+
+# Source: cenlab assumption, illustrative, after misclassifications customs audits commonly
+# report (apparel as festive articles, cosmetics as medicaments, footwear as rubber or plastic
+# articles). true chapter -> (weight among misdeclarations, {declared chapter: weight}); every
+# declared chapter has a lower duty rate than the true one.
+MISDECLARATION = {
+    "61": (3, {"95": 1}), "62": (2, {"95": 1}), "64": (3, {"40": 1, "39": 1}),
+    "24": (1, {"09": 1}), "42": (2, {"39": 1, "95": 1}), "33": (2, {"30": 1}),
+    "87": (2, {"84": 1}), "03": (1, {"08": 1}),
+}  # fmt: skip
+
+# Source: cenlab assumption, illustrative: legitimate traffic that looks like fraud, and gaps in
+# the data. company_price_sd: log-sd of an established company's price level (discount traders
+# legitimately declare low unit values, year after year); missing: share of rows where the
+# register gives no registration date (importer_age_days) or the transit was not recorded.
+CONSIGNMENT_NOISE = dict(
+    company_price_sd=0.35, missing={"importer_age_days": 0.1, "transit_country": 0.25}
+)
+
+# Source: cenlab assumption, the calibration targets of make_consignments, checked by
+# tests/test_traffic_difficulty_consignments.py: 200,000 consignments, trained on the first 60% of
+# declaration dates, judged on the rest, 5% inspected. A default gradient-boosting model on every
+# declared column should reach a lift of 6 to 12 (detection rate 30% to 60%), a good rule profile
+# a lift of 3 to 6, random selection 1. Why: published work on real declarations reports
+# precision and recall well below a near-perfect model; indicators overlap with legitimate trade;
+# some offences leave no trace in a declaration; and smugglers move after a profile is known.
+CONSIGNMENT_DIFFICULTY = dict(
+    rows=200_000, train_share=0.6, capacity=0.05, model_lift=(6.0, 12.0),
+    model_recall=(0.30, 0.60), profile_lift=(3.0, 6.0), random_lift=1.0,
+)  # fmt: skip
 
 # --- commodities --------------------------------------------------------------------------------
 

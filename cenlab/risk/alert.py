@@ -229,6 +229,11 @@ def _what(r: pd.Series, seized: bool) -> dict:
         "unit": _value(r.get("true_unit")) if seized else None,
         "concealment": (_value(r.get("true_concealment")) or "Unknown") if seized else "Unknown",
     }
+    revenue = _value(r.get("revenue_at_risk_usd")) or 0.0
+    if seized and not commodity and revenue > 0:  # duty evaded (a consignment): no goods seized
+        what.update(section="Revenue", quantity=float(revenue), unit="USD",
+                    commodity=f"{str(r['offence']).capitalize()}, true HS {r['true_hs_code']}",
+                    concealment="Not concealed")  # fmt: skip
     if "passenger_id" in r.index:
         what["declared"] = f"{int(r['bags'])} checked bag(s), {float(r['baggage_kg']):g} kg"
     else:

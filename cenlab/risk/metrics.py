@@ -247,10 +247,14 @@ class BaselineClassifier(ClassifierMixin, BaseEstimator):
     @staticmethod
     def default_features(df: pd.DataFrame) -> list[str]:
         """Every column but the truth, identifiers, names and dates."""
+        from cenlab.synth.consignments import CONSIGNMENT_TRUTH_COLUMNS
+        from cenlab.synth.passengers import TRUTH_COLUMNS
+
+        truth = {*TRUTH_COLUMNS, *CONSIGNMENT_TRUTH_COLUMNS}
         return [
             c
             for c in df.columns
-            if c != "illicit"
+            if c not in truth
             and not c.startswith("true_")
             and not c.endswith(("_id", "_name"))
             and not pd.api.types.is_datetime64_any_dtype(df[c])

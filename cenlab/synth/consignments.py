@@ -10,7 +10,6 @@ import pandas as pd
 
 from cenlab.reference import traffic as ref
 from cenlab.synth import pools, sampling
-from cenlab.synth.passengers import TRUTH_COLUMNS
 
 _STREAMS = list(ref.STREAMS)
 _CHAPTERS = list(ref.HS_CHAPTERS)
@@ -20,6 +19,9 @@ _CODES = [
 _CODE_CHAPTER = sampling.index_of([c[0] for c in _CODES], _CHAPTERS)
 _CODE_VALUE = np.array([c[3] for c in _CODES])
 _SMUGGLING = ref.CONSIGNMENT_SMUGGLING
+_FRAUD = ref.REVENUE_FRAUD
+_HIDDEN = [ref.HIDDEN_OFFENCES[o] for o in ref.OFFENCES]
+_RATE = np.array([ref.DUTY_RATES[c] for c in _CHAPTERS])
 _COUNTRIES = sorted(
     {c for t in ref.HS_CHAPTERS.values() for c in t["origins"]}
     | set(ref.OTHER_ORIGINS)
@@ -51,6 +53,11 @@ def _per_commodity(s: dict, key: str) -> np.ndarray:
     return np.array([_SMUGGLING[c][key] for c in s["commodities"]])
 
 
+def _per_fraud(s: dict, key: str) -> np.ndarray:
+    """One entry of REVENUE_FRAUD per row: undervaluation's, else misdeclaration's."""
+    return np.where(s["under"], _FRAUD["undervaluation"][key], _FRAUD["misdeclaration"][key])
+
+
 def _c_dates(s, rng):
     """Declaration days, sorted, following the monthly traffic; the route shift splits them."""
     monthly = ref.MONTHLY_TRAFFIC["consignments"]
@@ -60,29 +67,55 @@ def _c_dates(s, rng):
 
 
 def _c_who(s, rng):
-    """Illicit or not; the commodity smuggled; the stream; the cover goods smugglers declare."""
-    n = s["n"]
+    """Offending or not, and which offence; the commodity smuggled; the stream; the goods.
+
+    ``loud`` offences carry the planted indicators; the hidden share looks like legitimate trade.
+    ``cover`` is what the goods really are (smugglers' cover goods; the true goods of a revenue
+    offence), ``declared`` the chapter the declaration gives (another one when misdeclared).
+    """
+    n, k = s["n"], len(s["commodities"])
     s["illicit"] = rng.random(n) < s["rate"]
+    offence = np.where(s["illicit"], sampling.draw(rng, list(ref.OFFENCES.values()), n) + 1, 0)
+    hidden = s["illicit"] & (rng.random(n) < np.array([0.0, *_HIDDEN])[offence])
+    smug, under, misd = (offence == i for i in (1, 2, 3))
+    s["offence"], s["smug"], s["under"], s["misd"] = offence, smug, under, misd
+    s["loud"], s["hidden"] = smug & ~hidden, hidden
+    s["loud_rev"] = (under | misd) & ~hidden
     com = sampling.draw(rng, s["commodity_p"], n)
-    s["com"] = np.where(s["illicit"], com, -1)
+    s["com"] = np.where(smug, com, -1)
     streams = [_weights(_SMUGGLING[c]["streams"], _STREAMS) for c in s["commodities"]]
-    table = np.array([_per_stream("share"), *streams])
-    s["stream_code"] = sampling.draw_by_group(rng, s["com"] + 1, table)
+    fraud = [_weights(_FRAUD[o]["streams"], _STREAMS) for o in _FRAUD]
+    table = np.array([_per_stream("share"), *streams, *fraud])
+    group = np.where(smug, com + 1, np.where(offence >= 2, k + offence - 1, 0))
+    s["stream_code"] = sampling.draw_by_group(rng, group, table)
     cover = np.array([_weights(_SMUGGLING[c]["cover"], _CHAPTERS) for c in s["commodities"]])
-    s["cover"] = np.where(s["illicit"], sampling.draw_by_group(rng, com, cover), -1)
+    mix = np.array([t["mix"] for t in ref.HS_CHAPTERS.values()]).T  # streams x chapters
+    pays = mix * (1.0 + _FRAUD["undervaluation"]["duty_weight"] * _RATE) * (_RATE > 0)
+    true_misd = _weights({c: w for c, (w, _) in ref.MISDECLARATION.items()}, _CHAPTERS)
+    goods = np.array([*cover, *pays, true_misd])
+    row = np.where(smug, com, np.where(under, k + s["stream_code"], k + len(_STREAMS)))
+    drawn = sampling.draw_by_group(rng, row, goods)
+    s["cover"] = np.where(s["loud"] | under | misd, drawn, -1)
+    to = np.array([_weights(ref.MISDECLARATION.get(c, (0, {c: 1}))[1], _CHAPTERS)
+                   for c in _CHAPTERS])  # fmt: skip
+    swapped = sampling.draw_by_group(rng, np.maximum(s["cover"], 0), to)
+    s["declared"] = np.where(misd, swapped, s["cover"])
 
 
 def _c_importer(s, rng):
     """Consignee: private person, established company, new legitimate company or front company.
 
-    Established companies form a register (activity, registered trade, registration date);
-    smugglers who use one mostly pick a company that trades in their cover goods.
+    Established companies form a register (activity, registered trade, registration date, price
+    level); offenders who use one mostly pick a company that trades in their goods (a hidden
+    misdeclaration: in the goods it declares). Some registration dates are missing.
     """
-    n, h, ill, st = s["n"], ref.IMPORTER_HISTORY, s["illicit"], s["stream_code"]
+    n, h, st = s["n"], ref.IMPORTER_HISTORY, s["stream_code"]
+    loud, rev = s["loud"], s["loud_rev"]
     com = np.maximum(s["com"], 0)
     smug_private = np.where(st == _STREAMS.index("Cargo"), 0.0, _per_commodity(s, "private")[com])
-    private = rng.random(n) < np.where(ill, smug_private, _per_stream("private")[st])
-    new_p = np.where(ill, _per_commodity(s, "front")[com], _per_stream("new")[st])
+    private = rng.random(n) < np.where(loud, smug_private, _per_stream("private")[st])
+    new_p = np.where(loud, _per_commodity(s, "front")[com],
+                     np.where(rev, _per_fraud(s, "front"), _per_stream("new")[st]))  # fmt: skip
     new = ~private & (rng.random(n) < new_p)
     established = ~private & ~new
     m = max(200, n // h["rows_per_company"])
@@ -90,49 +123,61 @@ def _c_importer(s, rng):
     trade = sampling.normalise([t["mix"][0] + t["mix"][1] for t in ref.HS_CHAPTERS.values()])
     reg_main = sampling.draw(rng, trade, m)
     reg_age = sampling.lognormal(rng, np.full(m, h["established_age"][0]), h["established_age"][1])
+    reg_price = sampling.lognormal(rng, np.ones(m), ref.CONSIGNMENT_NOISE["company_price_sd"])
     company = sampling.draw(rng, activity, n)
     order, count = np.argsort(reg_main, kind="stable"), np.bincount(reg_main, minlength=len(trade))
-    cover = np.maximum(s["cover"], 0)
-    offset = (rng.random(n) * count[cover]).astype(np.int64)
-    in_trade = order[np.minimum((np.cumsum(count) - count)[cover] + offset, m - 1)]
-    use_trade = ill & (rng.random(n) >= _per_commodity(s, "off_trade")[com]) & (count[cover] > 0)
+    goods = np.maximum(np.where(s["misd"] & s["hidden"], s["declared"], s["cover"]), 0)
+    offset = (rng.random(n) * count[goods]).astype(np.int64)
+    in_trade = order[np.minimum((np.cumsum(count) - count)[goods] + offset, m - 1)]
+    off = np.where(loud, _per_commodity(s, "off_trade")[com], _per_fraud(s, "off_trade"))
+    offender = loud | s["under"] | s["misd"]
+    use_trade = offender & (rng.random(n) >= off) & (count[goods] > 0)
     company = np.where(use_trade, in_trade, company)
     days = (s["declaration_date"] - s["start"].to_datetime64()) // np.timedelta64(1, "D")
     annual = activity * established.sum() * 365.0 / ((s["end"] - s["start"]).days + 1)
+    front = loud | rev
     new_age = sampling.lognormal(
-        rng, np.where(ill, h["front_age"][0], h["new_age"][0]), h["new_age"][1]
+        rng, np.where(front, h["front_age"][0], h["new_age"][0]), h["new_age"][1]
     )
-    prior = np.where(new, np.where(ill, h["front_prior"], h["new_prior"]), annual[company])
+    prior = np.where(new, np.where(front, h["front_prior"], h["new_prior"]), annual[company])
     n_new = int(new.sum())
     importer = np.where(new, m + np.cumsum(new), company + 1)
     s["importer_id"] = np.where(private, m + n_new + np.cumsum(private), importer).astype(np.int64)
     s["importer_type"] = sampling.categorical(private.astype(np.int64), ["company", "private"])
-    s["importer_age_days"] = np.where(
-        private, np.nan, np.round(np.where(new, new_age, reg_age[company] + days))
-    )
+    age = np.round(np.where(new, new_age, reg_age[company] + days))
+    unknown = rng.random(n) < ref.CONSIGNMENT_NOISE["missing"]["importer_age_days"]
+    s["importer_age_days"] = np.where(private | unknown, np.nan, age)
     s["importer_prior_declarations"] = rng.poisson(np.where(private, h["private_prior"], prior))
     s["private"], s["new"], s["established"] = private, new, established
     s["main"] = np.where(established, reg_main[company], -1)
+    s["price"] = np.where(established, reg_price[company], 1.0)
     s["n_companies"] = m + n_new
 
 
 def _c_goods(s, rng):
-    """Goods declared (HS code) and the importer's registered trade (fronts get one here)."""
-    n, st, ill = s["n"], s["stream_code"], s["illicit"]
+    """Goods declared (HS code), the true goods, and the importer's registered trade (fronts and
+    new companies get one here)."""
+    n, st = s["n"], s["stream_code"]
     mix = np.array([t["mix"] for t in ref.HS_CHAPTERS.values()]).T  # streams x chapters
     off_trade = _per_stream("off_trade")[st]
     chapter = sampling.draw_by_group(rng, st, mix)
     chapter = np.where(s["established"] & (rng.random(n) >= off_trade), s["main"], chapter)
-    chapter = np.where(ill, s["cover"], chapter)
-    # A new company's registered trade: mostly what it declares, sometimes something else.
+    true_chapter = np.where(s["cover"] >= 0, s["cover"], chapter)
+    chapter = np.where(s["cover"] >= 0, s["declared"], chapter)
+    # A new company's registered trade: mostly its goods, sometimes something else; a hidden
+    # misdeclaration registers the goods it declares.
     elsewhere = sampling.draw(rng, mix.sum(axis=0), n)
-    off = np.where(ill, _per_commodity(s, "off_trade")[np.maximum(s["com"], 0)], off_trade)
-    main = np.where(s["new"], np.where(rng.random(n) < off, elsewhere, chapter), s["main"])
+    off = np.where(s["loud"], _per_commodity(s, "off_trade")[np.maximum(s["com"], 0)], off_trade)
+    own = np.where(s["misd"] & s["hidden"], chapter, true_chapter)
+    main = np.where(s["new"], np.where(rng.random(n) < off, elsewhere, own), s["main"])
     first = np.searchsorted(_CODE_CHAPTER, np.arange(len(_CHAPTERS)))
     count = np.bincount(_CODE_CHAPTER, minlength=len(_CHAPTERS))
     code = first[chapter] + (rng.random(n) * count[chapter]).astype(np.int64)
+    true_code = first[true_chapter] + (rng.random(n) * count[true_chapter]).astype(np.int64)
     s["chapter"], s["code"] = chapter, code
+    s["true_chapter"], s["true_code"] = true_chapter, np.where(s["misd"], true_code, code)
     s["hs_code"] = sampling.categorical(code, [c[1] for c in _CODES])
+    s["true_hs_code"] = sampling.categorical(s["true_code"], [c[1] for c in _CODES])
     s["hs_chapter"] = sampling.categorical(chapter, _CHAPTERS)
     s["goods_description"] = sampling.categorical(code, [c[2] for c in _CODES])
     s["importer_main_chapter"] = sampling.categorical(main, _CHAPTERS)
@@ -160,7 +205,8 @@ def _c_origin(s, rng):
     smugglers use their own source countries, which change at the route shift."""
     n, st, k, home = s["n"], s["stream_code"], len(_COUNTRIES), [s["country"]]
     usual = np.array([_weights(t["origins"], _COUNTRIES, home) for t in ref.HS_CHAPTERS.values()])
-    origin = sampling.draw_by_group(rng, s["chapter"], usual)
+    goods = np.where(s["misd"] & ~s["hidden"], s["true_chapter"], s["chapter"])
+    origin = sampling.draw_by_group(rng, goods, usual)
     other = sampling.draw(rng, _weights(ref.OTHER_ORIGINS, _COUNTRIES, home), n)
     origin = np.where(rng.random(n) < _per_stream("off_origin")[st], other, origin)
     periods = ("origins_before", "origins_after")
@@ -170,7 +216,7 @@ def _c_origin(s, rng):
     )  # fmt: skip
     group = np.maximum(s["com"], 0) * 2 + s["after"]
     smuggled = sampling.draw_by_group(rng, group, smug.reshape(-1, k))
-    s["origin"] = np.where(s["illicit"], smuggled, origin)
+    s["origin"] = np.where(s["loud"], smuggled, origin)
     s["origin_country"] = sampling.categorical(s["origin"], _COUNTRIES)
     s["unusual_origin"] = ~_USUAL[s["chapter"], s["origin"]]
 
@@ -178,7 +224,7 @@ def _c_origin(s, rng):
 def _c_transit(s, rng):
     """Transhipment through a hub of the stream, or after the shift through the smugglers' new
     hubs; and the route. A hub that is the origin itself means a direct consignment."""
-    n, st, ill, k, home = s["n"], s["stream_code"], s["illicit"], len(_COUNTRIES), [s["country"]]
+    n, st, ill, k, home = s["n"], s["stream_code"], s["loud"], len(_COUNTRIES), [s["country"]]
     com = np.maximum(s["com"], 0)
     hubs = [_weights(t["hubs"], _COUNTRIES, home) for t in ref.STREAMS.values()]
     after = {c: _weights(_SMUGGLING[c]["hubs_after"] or {}, _COUNTRIES, home)
@@ -193,13 +239,14 @@ def _c_transit(s, rng):
     hub = sampling.draw_by_group(rng, np.where(use_after, after_row, st), table)
     p = np.where(ill, _per_commodity(s, "transit")[com, s["after"]], _per_stream("transit")[st])
     hub = np.where((rng.random(n) < p) & (hub != s["origin"]), hub, -1)
+    unrecorded = rng.random(n) < ref.CONSIGNMENT_NOISE["missing"]["transit_country"]
+    s["transit_country"] = sampling.categorical(np.where(unrecorded, -1, hub), _COUNTRIES)
     routes = [
         f"{o}-{t}-{s['country']}" if t else f"{o}-{s['country']}"
         for o in _COUNTRIES
         for t in _COUNTRIES + [""]
     ]
     s["hub"] = hub
-    s["transit_country"] = sampling.categorical(hub, _COUNTRIES)
     s["route"] = sampling.categorical(s["origin"] * (k + 1) + np.where(hub >= 0, hub, k), routes)
 
 
@@ -237,9 +284,15 @@ def _imo_check(number: int) -> int:
 
 
 def _c_value(s, rng):
-    """Gross weight, declared value and the value per kg against the norm for the goods."""
-    st, com, ill = s["stream_code"], s["com"], s["illicit"]
-    cargo_kg = np.array([t["cargo_kg"] for t in ref.HS_CHAPTERS.values()])[s["chapter"]]
+    """Gross weight, true and declared value, the value per kg against the norm for the declared
+    goods, and the duty: declared, and owed on the truth.
+
+    A company's price level moves its values (discount traders declare low unit values, honestly);
+    undervaluation declares a share of the true value; a revealed misdeclaration keeps the true
+    goods' value, so its value per kg is off the declared code's norm.
+    """
+    st, com = s["stream_code"], s["com"]
+    cargo_kg = np.array([t["cargo_kg"] for t in ref.HS_CHAPTERS.values()])[s["true_chapter"]]
     small = np.array([t["kg"] or (1.0, 1.0) for t in ref.STREAMS.values()])[st]
     cargo_kg = np.where(s["air_cargo"], cargo_kg / 10.0, cargo_kg)  # air freight: smaller lots
     median = np.where(st == _STREAMS.index("Cargo"), cargo_kg, small[:, 0])
@@ -247,13 +300,27 @@ def _c_value(s, rng):
     weight = np.maximum(np.round(sampling.lognormal(rng, median, sigma), 2), 0.05)
     ratio_sd = np.array([t["value_sd"] for t in ref.STREAMS.values()])[st]
     smug = np.array([_SMUGGLING[c]["value_ratio"] for c in s["commodities"]])[np.maximum(com, 0)]
+    loud = s["loud"]
     ratio = sampling.lognormal(
-        rng, np.where(ill, smug[:, 0], 1.0), np.where(ill, smug[:, 1], ratio_sd)
+        rng, np.where(loud, smug[:, 0], s["price"]), np.where(loud, smug[:, 1], ratio_sd)
     )
-    value = np.maximum(np.round(weight * _CODE_VALUE[s["code"]] * ratio, 2), 1.0)
-    s["gross_weight_kg"], s["declared_value_usd"] = weight, value
-    s["value_per_kg"] = np.round(value / weight, 2)
-    s["value_ratio"] = np.round(value / weight / _CODE_VALUE[s["code"]], 3)
+    norm = _CODE_VALUE[np.where(s["misd"] & ~s["hidden"], s["true_code"], s["code"])]
+    true_value = np.maximum(np.round(weight * norm * ratio, 2), 1.0)
+    u = _FRAUD["undervaluation"]
+    f, cap = (np.array(u[k])[s["hidden"].astype(np.int64)] for k in ("value_factor", "value_cap"))
+    factor = np.minimum(sampling.lognormal(rng, f[:, 0], f[:, 1]), cap)
+    declared = np.where(s["under"], np.maximum(np.round(true_value * factor, 2), 1.0), true_value)
+    # An undervalued declaration is at least one dollar under the truth, so duty is always lost.
+    true_value = np.where(s["under"], np.maximum(true_value, declared + 1.0), true_value)
+    rate = _RATE[s["chapter"]]
+    duty = np.round(declared * rate / 100.0, 2)
+    owed = np.round(true_value * _RATE[s["true_chapter"]] / 100.0, 2)
+    s["gross_weight_kg"], s["declared_value_usd"] = weight, declared
+    s["value_per_kg"] = np.round(declared / weight, 2)
+    s["value_ratio"] = np.round(declared / weight / _CODE_VALUE[s["code"]], 3)
+    s["duty_rate"], s["declared_duty_usd"] = rate, duty
+    s["true_value_usd"] = true_value
+    s["revenue_at_risk_usd"] = np.where(s["under"] | s["misd"], np.round(owed - duty, 2), 0.0)
 
 
 def _c_declarant(s, rng):
@@ -265,7 +332,8 @@ def _c_declarant(s, rng):
     broker = sampling.draw(rng, 1.0 / np.arange(1, len(brokers) + 1) ** 0.8, n)
     watch = sampling.index_of(ref.WATCHLIST_DECLARANTS, brokers)
     watch_p = np.array([_SMUGGLING[c]["watchlist"] for c in s["commodities"]])[np.maximum(com, 0)]
-    use_watch = s["illicit"] & (rng.random(n) < watch_p)
+    watch_p = np.where(s["loud"], watch_p, np.where(s["loud_rev"], _per_fraud(s, "watchlist"), 0))
+    use_watch = rng.random(n) < watch_p
     broker = np.where(use_watch, watch[rng.integers(0, len(watch), size=n)], broker)
     # Per stream, the label of the operator that declares for private consignees (-1: a broker).
     operator = np.array(
@@ -276,23 +344,21 @@ def _c_declarant(s, rng):
 
 
 def _c_truth(s, rng):
-    """What is hidden: commodity, quantity, unit, value and concealment; zero when legitimate."""
-    com, ill, st = np.maximum(s["com"], 0), s["illicit"], s["stream_code"]
-    q = np.array(
-        [
-            [_SMUGGLING[c]["quantity"][1].get(x, (1.0, 0.0)) for x in _STREAMS]
-            for c in s["commodities"]
-        ]
-    )
-    q = q[com, st]
+    """What is hidden: the offence; for smuggling the commodity, quantity, unit, value and
+    concealment (zero or missing otherwise)."""
+    com, ill, st = np.maximum(s["com"], 0), s["smug"], s["stream_code"]
+    q = [[_SMUGGLING[c]["quantity"][1].get(x, (1.0, 0.0)) for x in _STREAMS]
+         for c in s["commodities"]]  # fmt: skip
+    q = np.array(q)[com, st]
     qty = np.where(ill, sampling.lognormal(rng, q[:, 0], q[:, 1]), 0.0)
     units = [_SMUGGLING[c]["quantity"][0] for c in s["commodities"]]
     value = np.array([ref.COMMODITIES[c][2] for c in s["commodities"]])[com]
     places = [ref.STREAM_CONCEALMENT[x] for x in _STREAMS]
+    s["offence"] = sampling.categorical(s["offence"], ["none", *ref.OFFENCES])
     s["true_commodity"] = sampling.categorical(s["com"], s["commodities"])
     s["true_quantity"] = np.round(qty, 3)
     s["true_unit"] = sampling.categorical(np.where(ill, com, -1), units)
-    s["true_value_usd"] = np.round(qty * value, 2)
+    s["true_contraband_value_usd"] = np.round(qty * value, 2)
     s["true_concealment"] = sampling.categorical(np.where(ill, st, -1), places)
     s["stream"] = sampling.categorical(st, _STREAMS)
     s["consignment_id"] = np.arange(1, s["n"] + 1, dtype=np.int64)
@@ -317,11 +383,18 @@ CONSIGNMENT_STEPS = [
     _c_declarant,
     _c_truth,
 ]
+# The truth: what an inspection finds. Smuggling fills the commodity columns; undervaluation and
+# misdeclaration make the true value or HS code differ from the declared one.
+CONSIGNMENT_TRUTH_COLUMNS = [
+    "illicit", "offence", "true_commodity", "true_quantity", "true_unit",
+    "true_contraband_value_usd", "true_concealment", "true_hs_code", "true_value_usd",
+    "revenue_at_risk_usd",
+]  # fmt: skip
 CONSIGNMENT_COLUMNS = [
     "consignment_id", "declaration_date", "stream", "transport_mode", "office",
     "conveyance_ref", "importer_id", "importer_name", "importer_type", "importer_main_chapter",
     "importer_age_days", "importer_prior_declarations", "declarant", "hs_code", "hs_chapter",
     "goods_description", "origin_country", "transit_country", "route", "gross_weight_kg",
-    "declared_value_usd", "value_per_kg", "value_ratio", "trade_mismatch", "unusual_origin",
-    *TRUTH_COLUMNS,
+    "declared_value_usd", "value_per_kg", "value_ratio", "duty_rate", "declared_duty_usd",
+    "trade_mismatch", "unusual_origin", *CONSIGNMENT_TRUTH_COLUMNS,
 ]  # fmt: skip

@@ -1,6 +1,9 @@
 """Passenger steps of `cenlab.synth.traffic.make_passengers`: an ordered list of vectorised draws.
 
 Each step reads and extends the shared ``state`` dict and draws from its own random stream.
+``kind`` is who the passenger is (a legitimate segment or a courier's commodity); ``look`` is who
+the passenger appears to be: the same, except for couriers under cover, who travel like a
+legitimate segment. Every observable column is drawn from ``look``, the truth from ``kind``.
 """
 
 from __future__ import annotations
@@ -18,6 +21,14 @@ TRUTH_COLUMNS = [
 _SEGMENTS = {**ref.PASSENGER_SEGMENTS, **ref.PASSENGER_SMUGGLING}
 _AIRPORTS = list(ref.ORIGIN_AIRPORTS)
 _AIRPORT_COUNTRY = np.array([ref.ORIGIN_AIRPORTS[a][0] for a in _AIRPORTS])
+
+
+def _segment_origins(seg) -> list[float]:
+    """Origin weights of a legitimate segment: a column of ORIGIN_AIRPORTS or its own table."""
+    o = seg["origins"]
+    if isinstance(o, dict):
+        return [o.get(a, 0.0) for a in _AIRPORTS]
+    return [ref.ORIGIN_AIRPORTS[a][o] for a in _AIRPORTS]
 
 
 def _p_dates(s, rng):
@@ -39,6 +50,19 @@ def _p_who(s, rng):
     s["kind"] = np.where(s["illicit"], len(legit) + com, seg)
 
 
+def _p_cover(s, rng):
+    """Couriers under cover (a share per commodity) look like a legitimate segment, wholly."""
+    legit, table = list(ref.PASSENGER_SEGMENTS), list(ref.PASSENGER_SMUGGLING.values())
+    n, kinds = s["n"], len(_SEGMENTS)
+    cover = np.zeros(kinds)
+    cover[len(legit) :] = [c["cover"] for c in table]
+    as_w = np.zeros((kinds, len(legit)))
+    as_w[: len(legit)] = np.eye(len(legit))
+    as_w[len(legit) :] = [[c["cover_as"].get(g, 0.0) for g in legit] for c in table]
+    hidden = s["illicit"] & (rng.random(n) < cover[s["kind"]])
+    s["look"] = np.where(hidden, sampling.draw_by_group(rng, s["kind"], as_w), s["kind"])
+
+
 def _p_route(s, rng):
     """Origin airport (couriers change routes at the shift), connection, arrival and flight."""
     n, kinds = s["n"], list(_SEGMENTS)
@@ -48,7 +72,7 @@ def _p_route(s, rng):
     hubs = np.array([ref.TRANSIT_HUBS.get(a, 0.0) for a in _AIRPORTS])
     for k, (name, seg) in enumerate(_SEGMENTS.items()):
         if name in ref.PASSENGER_SEGMENTS:
-            w[k] = [ref.ORIGIN_AIRPORTS[a][seg["origins"]] for a in _AIRPORTS]
+            w[k] = _segment_origins(seg)
             hub_w[k] = hubs
             continue
         w[k, 0] = [seg["origins_before"].get(a, 0.0) for a in _AIRPORTS]
@@ -56,11 +80,12 @@ def _p_route(s, rng):
         after_hubs = seg["hubs_after"] or ref.TRANSIT_HUBS
         hub_w[k] = [hubs, [after_hubs.get(a, 0.0) for a in _AIRPORTS]]
     w[:, :, home], hub_w[:, :, home] = 0.0, 0.0
-    group = s["kind"] * 2 + s["after"]
+    look, courier = s["look"], s["look"] >= len(ref.PASSENGER_SEGMENTS)
+    group = look * 2 + s["after"]
     origin = sampling.draw_by_group(rng, group, w.reshape(-1, len(_AIRPORTS)))
     transit_p = np.array([v[4] for v in ref.ORIGIN_AIRPORTS.values()])[origin]
     courier_p = np.array([v.get("transit", (0.0, 0.0)) for v in _SEGMENTS.values()])
-    transit_p = np.where(s["illicit"], courier_p[s["kind"], s["after"].astype(int)], transit_p)
+    transit_p = np.where(courier, courier_p[look, s["after"].astype(int)], transit_p)
     hub = sampling.draw_by_group(rng, group, hub_w.reshape(-1, len(_AIRPORTS)))
     hub = np.where(
         (rng.random(n) < transit_p) & (_AIRPORT_COUNTRY[hub] != _AIRPORT_COUNTRY[origin]), hub, -1
@@ -93,7 +118,7 @@ def _p_traveller(s, rng):
     n, par = s["n"], list(_SEGMENTS.values())
     others = list(ref.OTHER_NATIONALITIES)
     countries = sorted(set(_AIRPORT_COUNTRY) | set(others) | {s["country"]})
-    nat_p = np.array([p["nationality"] for p in par])[s["kind"]]
+    nat_p = np.array([p["nationality"] for p in par])[s["look"]]
     u = rng.random(n)
     other = sampling.index_of(others, countries)[
         sampling.draw(rng, list(ref.OTHER_NATIONALITIES.values()), n)
@@ -109,30 +134,42 @@ def _p_traveller(s, rng):
     s["passenger_name"] = sampling.categorical(
         pool[loc, rng.integers(0, pool.shape[1], size=n)], names
     )
-    age = np.array([p["age"] for p in par])[s["kind"]]
+    age = np.array([p["age"] for p in par])[s["look"]]
     s["age"] = np.clip(rng.normal(age[:, 0], age[:, 1]), age[:, 2], 85).astype(np.int64)
 
 
 def _p_ticket(s, rng):
     """How the ticket was paid, how long before departure it was booked, and the trip length."""
     par = list(_SEGMENTS.values())
-    pay = sampling.draw_by_group(rng, s["kind"], np.array([p["payment"] for p in par]))
+    pay = sampling.draw_by_group(rng, s["look"], np.array([p["payment"] for p in par]))
     s["payment"] = sampling.categorical(pay, ref.PAYMENTS)
-    lead, trip = (np.array([p[key] for p in par])[s["kind"]] for key in ("lead_days", "trip_days"))
-    s["booking_lead_days"] = np.floor(sampling.lognormal(rng, lead[:, 0], lead[:, 1])).astype(
-        np.int64
-    )
+    lead, trip = (np.array([p[key] for p in par])[s["look"]] for key in ("lead_days", "trip_days"))
+    s["booking_lead_days"] = np.floor(sampling.lognormal(rng, lead[:, 0], lead[:, 1]))
     s["trip_days"] = np.ceil(sampling.lognormal(rng, trip[:, 0], trip[:, 1])).astype(np.int64)
 
 
 def _p_baggage(s, rng):
     """Checked bags and their weight, and the number of trips in the last 12 months."""
     par = list(_SEGMENTS.values())
-    bags = sampling.draw_by_group(rng, s["kind"], np.array([p["bags"] for p in par]))
-    kg = np.array([p["bag_kg"] for p in par], dtype=float)[s["kind"]]
+    bags = sampling.draw_by_group(rng, s["look"], np.array([p["bags"] for p in par]))
+    kg = np.array([p["bag_kg"] for p in par], dtype=float)[s["look"]]
     s["bags"] = bags
-    s["baggage_kg"] = np.round(rng.gamma(4.0 * bags, kg / 4.0), 1)
-    s["trips_12m"] = rng.poisson(np.array([p["trips_12m"] for p in par])[s["kind"]])
+    s["baggage_kg"] = rng.gamma(4.0 * bags, kg / 4.0)
+    s["trips_12m"] = rng.poisson(np.array([p["trips_12m"] for p in par])[s["look"]])
+
+
+def _p_record(s, rng):
+    """What the records show: baggage weighed with an error, booking dates and weights missing.
+
+    Missing values are NaN, so both columns are floats (days stay whole numbers).
+    """
+    n, noise = s["n"], ref.PASSENGER_RECORD_NOISE
+    has_bags = s["bags"] > 0
+    kg = s["baggage_kg"] + rng.normal(0.0, noise["baggage_kg_sd"], n)
+    kg = np.where(has_bags, np.round(np.maximum(kg, 0.5), 1), 0.0)
+    s["baggage_kg"] = np.where(has_bags & (rng.random(n) < noise["baggage_kg_missing"]), np.nan, kg)
+    lead = s["booking_lead_days"].astype(float)
+    s["booking_lead_days"] = np.where(rng.random(n) < noise["lead_days_missing"], np.nan, lead)
 
 
 def _p_truth(s, rng):
@@ -156,9 +193,12 @@ def _p_truth(s, rng):
     s["passenger_id"] = np.arange(1, s["n"] + 1, dtype=np.int64)
 
 
-# Order matters: dates first (the route shift depends on them), then who travels (everything else
-# depends on the kind of traveller), then the route (nationality depends on the departure country).
-PASSENGER_STEPS = [_p_dates, _p_who, _p_route, _p_traveller, _p_ticket, _p_baggage, _p_truth]
+# Order matters: dates first (the route shift depends on them), then who travels and who they look
+# like (everything else depends on it), then the route (nationality depends on the departure
+# country); the record's noise and gaps come after the values they blur.
+PASSENGER_STEPS = [
+    _p_dates, _p_who, _p_cover, _p_route, _p_traveller, _p_ticket, _p_baggage, _p_record, _p_truth,
+]  # fmt: skip
 PASSENGER_COLUMNS = [
     "passenger_id", "arrival_date", "arrival_airport", "flight", "origin_airport",
     "departure_country", "transit_airport", "transit_country", "route", "passenger_name",

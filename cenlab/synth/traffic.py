@@ -7,11 +7,19 @@ and ``true_concealment``. Every figure comes from `cenlab.reference.traffic`.
 
 Planted indicators (the truth a trainer may reveal; no single one is enough on its own):
 
-Passengers (`make_passengers`). Legitimate travellers come in three kinds that each share some
+Passengers (`make_passengers`). Legitimate travellers come in six kinds that each share some
 courier traits: holiday makers (early booking, card, long stays, normal baggage), business
 travellers (late booking, short stays, no checked bag, but corporate payment, older, frequent
-trips) and family visits (cash common, many bags, long stays, mostly from West Africa, the
-Caribbean, Morocco, Turkey, South Asia). Couriers combine traits:
+trips), family visits (cash common, many bags, long stays, mostly from West Africa, the
+Caribbean, Morocco, Turkey, South Asia), students and young travellers (late booking, cash or a
+parent's card, light bags, short stays), short family trips (cash, booked days ahead, short
+stays, from the family-visit countries) and small traders (heavy bags, many trips, cash, from
+Istanbul, Casablanca, Dubai, Bangkok, Lagos). A share of couriers (``cover`` in
+``PASSENGER_SMUGGLING``, 45%) travels exactly like one of these legitimate kinds: no column
+reveals them. The records are imperfect: booking dates and baggage weights are missing for a
+share of passengers (NaN) and weights carry a scale error (``PASSENGER_RECORD_NOISE``). A strong
+model finds about half of the couriers at 5% inspection, a good rule profile about a fifth
+(``PASSENGER_DIFFICULTY`` states the targets and why). The other couriers combine traits:
 
 - cocaine (half of the illicit): cash or a third party's card, booked about 3 days ahead, stays of
   about 4 days, one light bag or none, aged about 29; before the route shift they come from
@@ -32,16 +40,26 @@ cover loads (fruit, coffee, fish, wood, furniture) from Ecuador, Colombia, Costa
 Brazil before the route shift, and from Peru, Chile, Argentina, South Africa via Morocco, Togo,
 Portugal after it. Counterfeits (IPR products) move from China and Hong Kong to Viet Nam, Turkey
 and the United Arab Emirates at the shift. Legitimate traffic carries each indicator too (new
-importers, off-trade goods, cheap gifts by post, fruit from Ecuador), so only combinations
-select well, and a profile built before the shift decays after it.
-Exact figures: ``PASSENGER_SEGMENTS``, ``PASSENGER_SMUGGLING``, ``STREAMS`` and
-``CONSIGNMENT_SMUGGLING`` in `cenlab.reference.traffic`.
+importers, off-trade goods, cheap gifts by post, fruit from Ecuador, discount traders who
+declare low unit values year after year), so only combinations select well, and a profile built
+before the shift decays after it. Most offending consignments are revenue fraud (``offence``):
+undervaluation (declared value below the true customs value, more often on high-duty goods,
+shown by a low ``value_ratio``) and misdeclaration of the HS code (goods declared under a code
+with a lower duty rate, such as apparel as festive articles or cosmetics as medicaments: an
+unusual origin, goods outside the importer's trade or a value per kg off the declared code's
+norm). A share of every offence looks exactly like legitimate trade (``HIDDEN_OFFENCES``), and
+some registration dates and transits are missing, so a strong model finds a minority of the
+offences at 5% inspection (targets: ``CONSIGNMENT_DIFFICULTY``).
+Exact figures: ``PASSENGER_SEGMENTS``, ``PASSENGER_SMUGGLING``, ``PASSENGER_RECORD_NOISE``,
+``STREAMS`` and ``CONSIGNMENT_SMUGGLING`` in `cenlab.reference.traffic`.
 
 Passenger columns: ``arrival_date``, ``arrival_airport``, ``flight`` (last leg), ``origin_airport``
 and ``departure_country`` (where the journey began), ``transit_airport`` / ``transit_country``
 (missing when direct), ``route`` (e.g. "LOS-ADD-AMS"), ``passenger_name``, ``nationality``,
-``age``, ``payment`` (card, corporate, cash, third_party), ``booking_lead_days``, ``trip_days``,
-``bags`` (checked), ``baggage_kg``, ``trips_12m`` (travel history).
+``age``, ``payment`` (card, corporate, cash, third_party), ``booking_lead_days`` (whole days as
+floats, missing when the record has no booking date), ``trip_days``, ``bags`` (checked),
+``baggage_kg`` (0 without checked bags, missing when not transmitted), ``trips_12m`` (travel
+history).
 
 Consignment columns: ``declaration_date``, ``stream`` (Cargo, Express, Postal),
 ``transport_mode``, ``office`` (UN/LOCODE), ``conveyance_ref`` (vessel IMO number or flight),
@@ -50,8 +68,13 @@ Consignment columns: ``declaration_date``, ``stream`` (Cargo, Express, Postal),
 ``importer_prior_declarations`` (last 12 months), ``declarant`` (broker code or operator),
 ``hs_code`` / ``hs_chapter`` (text), ``goods_description``, ``origin_country``,
 ``transit_country``, ``route``, ``gross_weight_kg``, ``declared_value_usd``, ``value_per_kg``,
-``value_ratio`` (value per kg over the norm for the HS code), ``trade_mismatch``,
-``unusual_origin``.
+``value_ratio`` (value per kg over the norm for the declared HS code), ``duty_rate`` (percent,
+of the declared code's chapter), ``declared_duty_usd``, ``trade_mismatch``, ``unusual_origin``.
+Consignment truth (``CONSIGNMENT_TRUTH_COLUMNS``): ``illicit`` (any offence), ``offence`` (none,
+smuggling, undervaluation, misdeclaration), the smuggled ``true_commodity``, ``true_quantity``,
+``true_unit``, ``true_contraband_value_usd`` and ``true_concealment``, the ``true_hs_code`` and
+``true_value_usd`` (equal to the declared ones unless misdeclared or undervalued), and
+``revenue_at_risk_usd`` (duty owed on the truth minus duty declared; zero unless revenue fraud).
 
 Categorical columns keep memory low on a million rows; country codes are ISO alpha-2 text, so
 write CSV freely and read it back with `read_traffic_csv` ("NA" is Namibia, not a missing value).
@@ -68,14 +91,19 @@ from cenlab.files.dates import day
 from cenlab.reference import traffic as ref
 from cenlab.seeding import check_seed, make_rng
 from cenlab.synth import sampling
-from cenlab.synth.consignments import CONSIGNMENT_COLUMNS, CONSIGNMENT_STEPS
+from cenlab.synth.consignments import (
+    CONSIGNMENT_COLUMNS,
+    CONSIGNMENT_STEPS,
+    CONSIGNMENT_TRUTH_COLUMNS,
+)
 from cenlab.synth.options import keyword_options
 from cenlab.synth.passengers import PASSENGER_COLUMNS, PASSENGER_STEPS, TRUTH_COLUMNS
 
 # Columns read back from CSV as text: codes with leading zeros, and country codes ("NA" = Namibia).
 TEXT_COLUMNS = [
-    "hs_code", "hs_chapter", "importer_main_chapter", "nationality", "departure_country",
-    "transit_country", "origin_country", "arrival_airport", "origin_airport", "transit_airport",
+    "hs_code", "hs_chapter", "true_hs_code", "importer_main_chapter", "nationality",
+    "departure_country", "transit_country", "origin_country", "arrival_airport", "origin_airport",
+    "transit_airport",
 ]  # fmt: skip
 DATE_COLUMNS = ["arrival_date", "declaration_date"]
 __all__ = ["make_passengers", "make_consignments", "read_traffic_csv", "TRUTH_COLUMNS"]
@@ -122,12 +150,12 @@ def setup(n, *, seed, illicit_rate, start, end, route_shift_date, route_shift, r
     )  # fmt: skip
 
 
-def finish(state: dict, columns: list[str], return_truth: bool):
-    """Assemble the output frame in column order; split off the truth when asked."""
+def finish(state: dict, columns: list[str], return_truth: bool, truth=TRUTH_COLUMNS):
+    """Assemble the output frame in column order; split off the ``truth`` columns when asked."""
     df = pd.DataFrame({c: state[c] for c in columns})
     if not return_truth:
         return df
-    return df.drop(columns=TRUTH_COLUMNS), df[TRUTH_COLUMNS]
+    return df.drop(columns=truth), df[truth]
 
 
 def run_steps(steps, state: dict, prefix: str) -> dict:
@@ -173,7 +201,7 @@ def make_consignments(
                   reporting_country=reporting_country, commodity_shares=commodity_shares,
                   table=ref.CONSIGNMENT_SMUGGLING)  # fmt: skip
     state = run_steps(CONSIGNMENT_STEPS, state, "consignments")
-    return finish(state, CONSIGNMENT_COLUMNS, return_truth)
+    return finish(state, CONSIGNMENT_COLUMNS, return_truth, CONSIGNMENT_TRUTH_COLUMNS)
 
 
 def read_traffic_csv(path, **kwargs) -> pd.DataFrame:
