@@ -6,6 +6,8 @@
   and ``consignments``): the traffic that risk profiling selects from, with the truth;
 - ``inject_defects`` (``defects``): data-entry errors with an answer key;
 - ``narrate`` (``narrative``): officer reports in varied wording;
+- ``make_reporting_panel`` (``panel``): countries reporting to CEN month by month, with staggered
+  nCEN adoption and the true effect of the automated transfer;
 - ``datasets``: the committed datasets and writing a generated one.
 Underneath: ``sampling`` (every vectorised draw), ``pools`` (Faker pools), ``calibration``
 (probability tables from ``cenlab.reference``) and ``identifiers`` (ids as byte blocks).
@@ -21,6 +23,7 @@ EXPORTS = (  # name -> the module that defines it
     )
     | dict.fromkeys(["inject_defects", "describe", "recall", "false_positive_rate"], "defects")
     | dict.fromkeys(["narrate"], "narrative")
+    | dict.fromkeys(["make_reporting_panel", "ReportingPanel", "PanelTruth"], "panel")
     | dict.fromkeys(["write_generated"], "datasets")
 )
 __all__ = list(EXPORTS)
