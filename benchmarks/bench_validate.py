@@ -13,6 +13,8 @@ import statistics
 import sys
 import time
 
+import pandas as pd
+
 from cenlab.quality import validate
 from cenlab.synth import false_positive_rate, inject_defects, make_seizures, recall
 
@@ -28,7 +30,9 @@ def timed(func, *args, **kwargs):
 
 def main(n: int = 1_000_000) -> int:
     clean, t_gen = timed(make_seizures, int(n / 1.35), seed=1)  # about 1.37 seizures per case
-    clean = clean.head(n).reset_index(drop=True)
+    # An office's file before it goes to CEN: no report date yet, so that the targets measure
+    # entry mistakes (the report date's rules are checked against the generated delays in tests).
+    clean = clean.head(n).reset_index(drop=True).assign(reported_date=pd.NaT)
     (damaged, key), t_inject = timed(inject_defects, clean, seed=2, cutoff=CUTOFF)
     validate(clean.head(1_000), as_of=AS_OF)  # warm up: imports and cached code lists
     runs = [timed(validate, damaged, as_of=AS_OF, cutoff=CUTOFF) for _ in range(3)]

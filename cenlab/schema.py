@@ -17,7 +17,7 @@ from cenlab.reference.commodities import FLOW_UNITS
 from cenlab.reference.flows import FLOWS
 from cenlab.reference.nominal import COMPANY_ROLES, PERSON_ROLES
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: reported_date
 UNKNOWN_COUNTRY = "XX"
 
 
@@ -120,6 +120,12 @@ SEIZURE_FIELDS = [
         "country",
     ),
     F("ecommerce", "bool", "True when the goods were bought or sold online.", True),
+    F(
+        "reported_date",
+        "datetime64[ns]",
+        "Date the seizure reached CEN; empty in nCEN until it is reported. Its delay after "
+        "seizure_date is the record's timeliness.",
+    ),
 ]
 
 PERSON_FIELDS = [

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from cenlab.reference.defects import DEFECT_TYPES
+from cenlab.reference.reporting import LATE_AFTER_DAYS
 from cenlab.synth import inject_defects, make_seizures
 
 
@@ -27,7 +28,9 @@ COUNTS: dict[str, int] = {}  # filled by the files fixture
 @pytest.fixture(scope="module")
 def files(tmp_path_factory):
     folder = tmp_path_factory.mktemp("validate")
-    clean = make_seizures(400, seed=9)
+    cen = make_seizures(400, seed=9)
+    cen.to_csv(folder / "cen.csv", index=False)
+    clean = cen.assign(reported_date=pd.NaT)  # an office's file: not yet reported to CEN
     clean.to_csv(folder / "clean.csv", index=False)
     damaged, _ = inject_defects(clean, seed=2, rates={"unit_mixup": 0.05, "future_date": 0.02})
     damaged.to_csv(folder / "damaged.csv", index=False)
@@ -35,7 +38,9 @@ def files(tmp_path_factory):
     only_warnings, key = inject_defects(clean, seed=2, rates=warnings_only)
     only_warnings.to_parquet(folder / "warnings.parquet")
     # The sizes the reports must state, taken from the data rather than written down.
-    COUNTS.update(clean=len(clean), damaged=len(damaged), copies=len(key))
+    late = (cen["reported_date"] - cen["seizure_date"]).dt.days > LATE_AFTER_DAYS
+    COUNTS.update(clean=len(clean), damaged=len(damaged), copies=len(key), late=int(late.sum()))
+    COUNTS.update(last_report=f"{cen['reported_date'].max():%Y-%m-%d}")
     return folder
 
 
@@ -47,6 +52,19 @@ def test_a_clean_file_exits_0_with_a_report(files):
         f"Data quality: {COUNTS['clean']} records checked as of 2026-06-30, score 100.0 out of 100."
     )
     assert "completeness" in done.stdout and done.stderr == ""
+
+
+def test_late_reports_to_cen_are_warnings_that_name_the_delay(files):
+    done = run("cen.csv", "--as-of", COUNTS["last_report"], "--format", "csv", cwd=files)
+    assert done.returncode == 0, done.stderr
+    table = pd.read_csv(pd.io.common.StringIO(done.stdout), keep_default_na=False)
+    assert set(table["rule"]) == {"reported_late"} and len(table) == COUNTS["late"] > 0
+    assert (
+        table["message"].str.contains(r" is \d+ days after the seizure .*more than 90 days").all()
+    )
+    early = run("cen.csv", "--as-of", "2026-01-31", cwd=files)  # before every report arrived
+    assert early.returncode == 1 and "reported_in_future" not in early.stdout
+    assert "is after the day of the check (2026-01-31)" in early.stdout
 
 
 def test_a_file_with_errors_exits_1_and_lists_them(files):

@@ -9,7 +9,9 @@ from cenlab.reference import operations as ops
 from cenlab.reference.commodities import FLOW_UNITS
 from cenlab.reference.flows import FLOWS, SECTION_DETECTION
 from cenlab.reference.regions import LANDLOCKED
-from cenlab.synth import make_seizures
+from cenlab.reference.reporting import MODE_SHARES, REPORTING_MODES
+from cenlab.synth import make_seizures, seizures
+from cenlab.synth.seizures import reporting_modes
 
 PP = 2.0  # calibration tolerance, percentage points
 
@@ -220,3 +222,53 @@ def test_dates_show_seasonality_and_trend(seizures_200k):
     by_year = dates.dt.year.value_counts()
     # daily rate grows linearly by 20% from start to end: years average 1.05 and 1.15
     assert by_year[2025] / by_year[2024] == pytest.approx(1.15 / 1.05, rel=0.03)
+
+
+# --- the report date -------------------------------------------------------------------------
+
+
+def test_each_country_reports_in_one_mode_drawn_per_seed(seizures_200k):
+    modes = reporting_modes(11)
+    assert set(modes) <= set(REPORTING_MODES) and modes.equals(reporting_modes(11))
+    assert not modes.equals(reporting_modes(12))
+    shares = modes.value_counts(normalize=True)
+    for mode, share in MODE_SHARES.items():  # about 250 countries: within 7 points
+        assert shares[mode] == pytest.approx(share, abs=0.07), mode
+
+
+@pytest.mark.parametrize("mode", list(REPORTING_MODES))
+def test_reporting_delays_are_lognormal_around_the_countrys_mode(seizures_200k, mode):
+    df = seizures_200k
+    delay = (df["reported_date"] - df["seizure_date"]).dt.days
+    assert (delay >= 0).all()
+    of_mode = df["reporting_country"].astype(str).map(reporting_modes(11)) == mode
+    assert of_mode.sum() > 1_000
+    spec = REPORTING_MODES[mode]
+    median, sigma = spec["delay_median_days"], spec["delay_sigma"]
+    q50, q84 = delay[of_mode].quantile([0.5, 0.8413])
+    assert q50 == pytest.approx(median, rel=0.05, abs=0.5)
+    assert q84 == pytest.approx(median * np.exp(sigma), rel=0.05, abs=0.5)  # one sigma up
+
+
+def test_the_report_date_has_its_own_stream_so_other_columns_keep_their_bytes(monkeypatch):
+    """Another draw of the delays (here: twice as many normals) changes the report dates only."""
+    before = make_seizures(2_000, seed=7)
+
+    def other(s, rng, rows):
+        rng.standard_normal(len(rows["day"]))
+        seizures._reported(s, rng, rows)
+
+    monkeypatch.setitem(seizures.SEIZURE_STEPS, "reported", other)
+    after = make_seizures(2_000, seed=7)
+    old = [c for c in before.columns if c != "reported_date"]
+    assert csv_bytes(after[old]) == csv_bytes(before[old])
+    assert not after["reported_date"].equals(before["reported_date"])
+
+
+def test_an_ncen_extract_is_not_yet_reported():
+    x = make_seizures(300, seed=3, nominal=True)
+    assert str(x.seizures["reported_date"].dtype) == "datetime64[ns]"
+    assert x.seizures["reported_date"].isna().all()
+    plain = make_seizures(300, seed=3)
+    assert plain["reported_date"].notna().all()
+    pd.testing.assert_frame_equal(x.seizures.iloc[:, :-1], plain.iloc[:, :-1])

@@ -66,6 +66,29 @@ def test_text_that_cannot_be_converted_stays_text(clean, tmp_path):
     assert back["ecommerce"].astype(str).tolist()[:2] == ["True", "maybe"]
 
 
+def test_the_report_date_is_typed_like_the_seizure_date_or_kept_as_text(clean, tmp_path):
+    part = clean.head(4)
+    part.to_csv(tmp_path / "r.csv", index=False)
+    assert read_seizures(tmp_path / "r.csv")["reported_date"].equals(part["reported_date"])
+    part.assign(reported_date=["2025-03-04", "04/03/2025", "", "2025-01-02"]).to_csv(
+        tmp_path / "t.csv", index=False
+    )
+    back = read_seizures(tmp_path / "t.csv")["reported_date"]
+    assert back.tolist()[:2] == ["2025-03-04", "04/03/2025"] and pd.isna(back.iloc[2])
+    for frame, name in [(part.assign(reported_date=pd.NaT), "empty.csv"),
+                        (part.assign(reported_date=None), "empty.parquet")]:  # fmt: skip
+        path = tmp_path / name
+        frame.to_csv(path, index=False) if name.endswith("csv") else frame.to_parquet(path)
+        back = read_seizures(path)["reported_date"]
+        assert str(back.dtype) == "datetime64[ns]" and back.isna().all(), name
+
+
+def test_a_file_written_before_the_report_date_reads_without_it(clean, tmp_path):
+    clean.head(3).drop(columns="reported_date").to_csv(tmp_path / "old.csv", index=False)
+    back = read_seizures(tmp_path / "old.csv")
+    assert list(back.columns) == [c for c in clean.columns if c != "reported_date"]
+
+
 def test_empty_ecommerce_cells_give_a_nullable_column(clean, tmp_path):
     part = clean.head(3).astype({"ecommerce": object})
     part["ecommerce"] = [True, None, False]
@@ -119,7 +142,8 @@ def test_missing_mandatory_columns_are_listed(clean, tmp_path):
         "needs the CEN field names as column names)"
     )
     clean.head(3).drop(columns=["value_usd"]).to_parquet(tmp_path / "m.parquet")
-    assert read_seizures(tmp_path / "m.parquet").shape == (3, 19)  # optional columns may go
+    back = read_seizures(tmp_path / "m.parquet")  # optional columns may go
+    assert back.shape == (3, clean.shape[1] - 1) and "value_usd" not in back
 
 
 def test_dates_are_read_strictly_or_leniently():

@@ -10,6 +10,7 @@ import pytest
 from cenlab.quality import QualityReport, compare, rules_table, validate
 from cenlab.quality.rules import DIMENSIONS, RULES
 from cenlab.reference import operations as ops
+from cenlab.reference.reporting import LATE_AFTER_DAYS
 from cenlab.synth import false_positive_rate, inject_defects, make_seizures, recall
 
 AS_OF = "2026-06-30"
@@ -261,6 +262,97 @@ def test_duplicates_point_at_the_first_copy():
     assert found["message"].iloc[1].startswith("This record repeats row 1 in every field")
 
 
+# --- the report date ----------------------------------------------------------------------
+
+
+def reported(*days: int) -> pd.DataFrame:
+    """Good records reported ``days`` after the seizure (2025-03-04), each its own seizure (a
+    record that differs from another in its report date only would be a repeat)."""
+    seized = GOOD["seizure_date"]
+    return records(
+        *({"reported_date": seized + pd.Timedelta(days=d), "quantity": 2.4 + i / 100}
+          for i, d in enumerate(days))
+    )  # fmt: skip
+
+
+def test_a_report_more_than_the_limit_after_the_seizure_is_late_and_the_limit_itself_is_not():
+    found = only_finding(reported(0, LATE_AFTER_DAYS - 1, LATE_AFTER_DAYS, LATE_AFTER_DAYS + 1))
+    assert (found["row"], found["field"], found["rule"]) == (3, "reported_date", "reported_late")
+    assert (found["dimension"], found["severity"]) == ("timeliness", "warning")
+    assert found["message"] == (
+        "reported_date 2025-06-03 is 91 days after the seizure (2025-03-04): a seizure that reaches "
+        "CEN more than 90 days after it was made is late. Report seizures sooner."
+    )
+
+
+def test_a_report_before_the_seizure_is_an_error():
+    found = only_finding(reported(-1, 0))
+    assert (found["row"], found["rule"], found["severity"]) == (
+        0,
+        "reported_before_seizure",
+        "error",
+    )
+    assert found["message"] == (
+        "reported_date 2025-03-03 is before the seizure date 2025-03-04: a seizure reaches CEN "
+        "after it is made. Check which of the two dates is wrong."
+    )
+
+
+def test_a_report_after_the_day_of_the_check_is_a_validity_error_and_not_also_late():
+    df = reported(0, 0).assign(reported_date=[pd.Timestamp("2026-07-01"), pd.Timestamp(AS_OF)])
+    found = validate(df, as_of=AS_OF).findings
+    assert list(zip(found["row"], found["rule"])) == [
+        (0, "reported_in_future"),
+        (1, "reported_late"),  # reported on the day of the check: late, not in the future
+    ]
+    assert (found["dimension"].iloc[0], found["severity"].iloc[0]) == ("validity", "error")
+    assert found["message"].iloc[0] == (
+        "reported_date 2026-07-01 is after the day of the check (2026-06-30): a seizure cannot "
+        "reach CEN in the future. Check the year."
+    )
+
+
+def test_a_seizure_date_in_the_future_is_one_finding_whatever_the_report_date():
+    df = reported(0, 200).assign(seizure_date=pd.Timestamp("2027-03-04"))
+    assert list(validate(df, as_of=AS_OF).findings["rule"]) == ["future_date"] * 2
+
+
+def test_report_dates_written_another_way_are_flagged_like_seizure_dates():
+    df = reported(6, 6, 6).astype({"reported_date": object})
+    df["reported_date"] = ["2025-03-10", "10/03/2025", None]
+    found = only_finding(df)
+    assert (found["row"], found["field"], found["rule"]) == (1, "reported_date", "date_format")
+    assert found["message"] == (
+        "'10/03/2025' is not a date written as YYYY-MM-DD: is it 10 March 2025 or 3 October 2025? "
+        "Check, then write it as YYYY-MM-DD."
+    )
+
+
+def test_a_frame_without_the_report_date_or_with_it_empty_validates_as_before():
+    df = records({}, {"unit": "g"}, {"conveyance": "Vessel"})
+    assert "reported_date" not in df
+    before = validate(df, as_of=AS_OF, cutoff="2025-12-31")
+    for empty in (pd.NaT, None, ""):
+        after = validate(df.assign(reported_date=empty), as_of=AS_OF, cutoff="2025-12-31")
+        cols = ["row", "rule", "severity", "message"]
+        assert after.findings[cols].equals(before.findings[cols]) and after.score == before.score
+
+
+def test_a_case_entered_again_later_is_a_repeat_whatever_its_report_date():
+    df = reported(10, 20, 30)
+    df.loc[2, "quantity"] = df.loc[0, "quantity"]  # row 0 again, reached CEN on another day
+    found = validate(df, as_of=AS_OF).findings
+    assert list(zip(found["row"], found["rule"])) == [(2, "duplicate_record")]
+    assert (
+        found["message"]
+        .iloc[0]
+        .startswith(
+            "This record repeats row 0 in every field except the case and seizure ids and the report "
+            "date"
+        )
+    )
+
+
 def test_rows_are_reported_by_index_label():
     df = records({}, {"unit": "g"}).set_axis([10, 20])
     assert only_finding(df)["row"] == 20
@@ -353,17 +445,43 @@ def test_an_empty_frame_scores_100():
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
-def test_clean_generated_data_flags_at_most_one_percent_of_rows(seed):
+def test_clean_generated_data_flags_at_most_one_percent_of_rows_besides_its_late_reports(seed):
+    """Checked once every seizure has reached CEN, the only findings of any number are the late
+    reports, and they are exactly the generated delays above the limit, each named in days."""
     df = make_seizures(100_000, seed=seed)
-    report = validate(df, as_of=AS_OF, cutoff="2025-12-31")
-    flagged = report.findings["row"].nunique() / len(df)
+    report = validate(df, as_of=df["reported_date"].max(), cutoff="2025-12-31")
+    found = report.findings
+    entry = found[found["rule"] != "reported_late"]
+    flagged = entry["row"].nunique() / len(df)
     assert flagged <= 0.01, report.summary()
     assert flagged < 0.0001  # in fact almost none: the generator makes coherent records
+    delay = (df["reported_date"] - df["seizure_date"]).dt.days
+    late = found[found["rule"] == "reported_late"]
+    assert late["row"].tolist() == df.index[delay > LATE_AFTER_DAYS].tolist()
+    assert 0.05 < len(late) / len(df) < 0.6  # many countries report by hand
+    named = late["message"].str.extract(r" is (\d+) days after the seizure")[0].astype(int)
+    assert (named.to_numpy() == delay.loc[late["row"]].to_numpy()).all()
+
+
+def test_checked_before_every_report_arrived_later_reports_are_errors_not_late():
+    df = make_seizures(20_000, seed=4)
+    as_of = pd.Timestamp("2026-03-31")
+    found = validate(df, as_of=as_of, cutoff="2025-12-31").findings
+    delay = (df["reported_date"] - df["seizure_date"]).dt.days
+    in_future = df["reported_date"] > as_of
+    rows = {r: set(found.loc[found["rule"] == r, "row"]) for r in found["rule"].astype(str)}
+    assert rows.keys() == {"reported_late", "reported_in_future"}
+    assert rows["reported_in_future"] == set(df.index[in_future]) != set()
+    assert rows["reported_late"] == set(df.index[(delay > LATE_AFTER_DAYS) & ~in_future])
+    as_text = df.astype({"seizure_date": object, "reported_date": str})  # as typed in a file
+    again = validate(as_text, as_of=as_of, cutoff="2025-12-31").findings
+    assert again[["row", "rule", "message"]].equals(found[["row", "rule", "message"]])
 
 
 @pytest.fixture(scope="module")
 def damaged():
-    clean = make_seizures(60_000, seed=11)
+    # An office's file before it goes to CEN: no report date yet (the tests above check it).
+    clean = make_seizures(60_000, seed=11).assign(reported_date=pd.NaT)
     bad, key = inject_defects(clean, seed=5, cutoff="2025-12-31")
     return bad, key, validate(bad, as_of=AS_OF, cutoff="2025-12-31")
 

@@ -14,12 +14,19 @@ ROOT = Path(__file__).resolve().parents[1]
 CONTRACT = (
     "case_id seizure_id seizure_date reporting_country office location_type direction section "
     "commodity commodity_detail hs_code quantity unit value_usd detection_method concealment "
-    "conveyance departure_country destination_country ecommerce"
+    "conveyance departure_country destination_country ecommerce reported_date"
 ).split()
 
 
 def test_seizure_fields_are_the_design_contract_in_order():
     assert schema.columns("seizures") == CONTRACT
+
+
+def test_the_report_date_is_an_optional_non_personal_date():
+    """Files written before it existed still read and validate; it goes to CEN."""
+    f = schema.field("reported_date")
+    assert (f.dtype, f.mandatory, f.personal) == ("datetime64[ns]", False, False)
+    assert "reported_date" not in schema.mandatory()
 
 
 def test_field_names_unique_within_each_table():

@@ -26,6 +26,7 @@ from cenlab.reference.cen_mapping import FILE_BOOLEANS
 # Ids stay text (many distinct values) and numbers become floats; every other field is coded.
 ID_FIELDS = tuple(f.name for f in schema.SEIZURE_FIELDS if f.dtype == "string")
 NUMBER_FIELDS = tuple(f.name for f in schema.SEIZURE_FIELDS if f.dtype == "float64")
+DATE_FIELDS = tuple(f.name for f in schema.SEIZURE_FIELDS if f.dtype == "datetime64[ns]")
 CSV_SUFFIXES = (".csv", ".csv.gz")
 PARQUET_SUFFIXES = (".parquet", ".pq")
 
@@ -122,8 +123,10 @@ def _column(name: str, col: pa.ChunkedArray):
     if pa.types.is_dictionary(col.type):
         col = col.cast(col.type.value_type)
     text = pa.types.is_string(col.type) or pa.types.is_large_string(col.type)
-    if name == "seizure_date" and (pa.types.is_date(col.type) or pa.types.is_timestamp(col.type)):
+    if name in DATE_FIELDS and (pa.types.is_date(col.type) or pa.types.is_timestamp(col.type)):
         return pd.DatetimeIndex(col.cast(pa.timestamp("ns")).to_pandas())
+    if name in DATE_FIELDS and pa.types.is_null(col.type):  # an empty column, as Parquet keeps it
+        return pd.DatetimeIndex(np.full(len(col), np.datetime64("NaT"), "M8[ns]"))
     if name not in schema.columns() or not text:
         return col.to_pandas()
     if name in ID_FIELDS:
@@ -134,7 +137,7 @@ def _column(name: str, col: pa.ChunkedArray):
         except pa.ArrowInvalid:
             return pd.arrays.ArrowStringArray(col.cast(pa.large_string()))
     values = pd.Categorical(col.dictionary_encode().to_pandas())
-    if name == "seizure_date":
+    if name in DATE_FIELDS:
         dates = iso_dates(values.categories)
         if dates.isna().any():  # some text is not an ISO date: keep the text for the validator
             return pd.arrays.ArrowStringArray(col.cast(pa.large_string()))

@@ -16,6 +16,9 @@ from cenlab import schema
 from cenlab.files.dates import date_readings, iso_dates
 from cenlab.files.read import ID_FIELDS
 
+# Fields a repeated record may differ in: its ids, and the day CEN received each copy.
+NOT_COMPARED = (*ID_FIELDS, "reported_date")
+
 
 class Columns:
     """The columns of a seizure frame, each read once in the forms the rules need."""
@@ -99,23 +102,27 @@ class Columns:
 
         return self._once(("numbers", name), make)
 
-    def dates(self) -> pd.DatetimeIndex:
-        """Seizure dates as days; NaT where empty or not written as YYYY-MM-DD."""
+    def has(self, name: str) -> bool:
+        """Whether the frame has the column (optional fields may be absent from older files)."""
+        return name in self.df.columns
+
+    def dates(self, name: str = "seizure_date") -> pd.DatetimeIndex:
+        """A date column as days; NaT where empty or not written as YYYY-MM-DD."""
 
         def make():
-            s = self.df["seizure_date"]
+            s = self.df[name]
             if pd.api.types.is_datetime64_any_dtype(s):
                 return pd.DatetimeIndex(s.dt.tz_localize(None) if s.dt.tz else s).normalize()
-            codes, cats = self.coded("seizure_date")
+            codes, cats = self.coded(name)
             return iso_dates(cats).take(codes, allow_fill=True)
 
-        return self._once("dates", make)
+        return self._once(("dates", name), make)
 
-    def bad_dates(self) -> tuple[np.ndarray, np.ndarray]:
+    def bad_dates(self, name: str = "seizure_date") -> tuple[np.ndarray, np.ndarray]:
         """Rows whose date is text but not a YYYY-MM-DD date, and how each could be read."""
-        if pd.api.types.is_datetime64_any_dtype(self.df["seizure_date"]):
+        if pd.api.types.is_datetime64_any_dtype(self.df[name]):
             return np.zeros(self.n, dtype=bool), np.full(self.n, "", dtype=object)
-        codes, cats = self.coded("seizure_date")
+        codes, cats = self.coded(name)
         bad = np.append(iso_dates(cats).isna(), False)
         readings = np.full(len(cats) + 1, "", dtype=object)
         idx = np.flatnonzero(bad[:-1])  # distinct bad texts only
@@ -135,11 +142,12 @@ class Columns:
         return self._once("id_dup", make)
 
     def record_duplicates(self) -> tuple[np.ndarray, np.ndarray]:
-        """Rows equal to an earlier row in every CEN field but the ids, and that earlier row."""
+        """Rows equal to an earlier row in every CEN field but the ids and the report date (the
+        day CEN received it), and that earlier row."""
 
         def make():
             h = np.zeros(self.n, dtype=np.uint64)
-            for c in [c for c in schema.columns() if c in self.df and c not in ID_FIELDS]:
+            for c in [c for c in schema.columns() if c in self.df and c not in NOT_COMPARED]:
                 h = _mix(h + self._keys(c))  # equal records get equal keys; others rarely do
             repeat, first = pd.Series(h).duplicated().to_numpy(), np.zeros(self.n, dtype=np.int64)
             kept = np.flatnonzero(~repeat)

@@ -14,13 +14,16 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 import pycountry
 
 from cenlab import schema
+from cenlab.files.read import DATE_FIELDS
 from cenlab.reference import operations as ops
 from cenlab.reference.commodities import FLOW_UNITS
 from cenlab.reference.defects import COMMODITY_VARIANTS, COUNTRY_CONFUSIONS
 from cenlab.reference.flows import FLOWS
+from cenlab.reference.reporting import LATE_AFTER_DAYS
 from cenlab.schema import country_name
 
 DIMENSIONS = {
@@ -29,7 +32,7 @@ DIMENSIONS = {
     "consistency": "the fields of a record agree with each other",
     "plausibility": "the figures are believable",
     "uniqueness": "each seizure is recorded once",
-    "timeliness": "the record belongs to the period being reported",
+    "timeliness": "the record reached CEN soon after the seizure, in the period being reported",
 }
 SEVERITIES = ("error", "warning")
 COUNTRY_FIELDS = [f.name for f in schema.SEIZURE_FIELDS if f.codes == "country"]
@@ -133,12 +136,28 @@ def _country_code(cols):
         yield from _hit(name, bad, suggestion=cols.per_value(name, _country_suggestion))
 
 
-@rule("date_format", "validity", "error", ["seizure_date"],
+@rule("date_format", "validity", "error", DATE_FIELDS,
       "'{value}' is not a date written as YYYY-MM-DD{reading}")  # fmt: skip
 def _date_format(cols):
-    """The seizure date is text in another format (04/03/2025), or not a real date."""
-    bad, reading = cols.bad_dates()
-    yield from _hit("seizure_date", bad, reading=reading)
+    """A date (of the seizure, or of its report to CEN) is text in another format (04/03/2025),
+    or not a real date."""
+    for name in DATE_FIELDS:
+        if cols.has(name):
+            bad, reading = cols.bad_dates(name)
+            yield from _hit(name, bad, reading=reading)
+
+
+@rule("reported_in_future", "validity", "error", ["reported_date"],
+      "reported_date {value} is after the day of the check ({as_of}): a seizure cannot reach CEN "
+      "in the future. Check the year.")  # fmt: skip
+def _reported_in_future(cols):
+    """The day the seizure reached CEN lies after the day the data is checked."""
+    if cols.has("reported_date"):
+        yield from _hit(
+            "reported_date",
+            cols.dates("reported_date") > cols.as_of,
+            as_of=f"{cols.as_of:%Y-%m-%d}",
+        )
 
 
 @rule("quantity_number", "validity", "error", ["quantity"],
@@ -204,6 +223,18 @@ def _conveyance_location(cols):
     yield from _hit("conveyance", bad, location=cols.text("location_type"))
 
 
+@rule("reported_before_seizure", "consistency", "error", ["reported_date", "seizure_date"],
+      "reported_date {value} is before the seizure date {seized}: a seizure reaches CEN after it "
+      "is made. Check which of the two dates is wrong.")  # fmt: skip
+def _reported_before_seizure(cols):
+    """The seizure reached CEN before it was made (a seizure date in the future is already an
+    error of its own)."""
+    if cols.has("reported_date"):
+        seized, reported = cols.dates(), cols.dates("reported_date")
+        bad = np.asarray((reported < seized) & (seized <= cols.as_of))
+        yield from _hit("reported_date", bad, seized=_days(seized, bad))
+
+
 @rule("route_loop", "consistency", "error", ["departure_country", "destination_country"],
       "departure and destination are both {value}: smuggled goods go from one country to "
       "another. Check both, and use XX for an end that is not known.")  # fmt: skip
@@ -257,9 +288,9 @@ def _seizure_id_unique(cols):
     yield from _hit("seizure_id", dup, first=first)
 
 
-@rule("duplicate_record", "uniqueness", "warning", [c for c in schema.columns() if c not in ("case_id", "seizure_id")],
-      "This record repeats row {first} in every field except the case and seizure ids: the same "
-      "seizure counted twice, under two cases?")  # fmt: skip
+@rule("duplicate_record", "uniqueness", "warning", [c for c in schema.columns() if c not in ("case_id", "seizure_id", "reported_date")],
+      "This record repeats row {first} in every field except the case and seizure ids and the "
+      "report date: the same seizure counted twice, under two cases?")  # fmt: skip
 def _duplicate_record(cols):
     """A record repeats another in everything but its ids (a case counted twice)."""
     dup, first = cols.record_duplicates()
@@ -288,12 +319,36 @@ def _after_cutoff(cols):
         )
 
 
+@rule("reported_late", "timeliness", "warning", ["reported_date", "seizure_date"],
+      "reported_date {value} is {delay} days after the seizure ({seized}): a seizure that reaches "
+      "CEN more than {limit} days after it was made is late. Report seizures sooner.")  # fmt: skip
+def _reported_late(cols):
+    """The seizure reached CEN more than ``LATE_AFTER_DAYS`` days after it was made (dates after
+    the day of the check are errors of their own)."""
+    if cols.has("reported_date"):
+        seized, reported = cols.dates(), cols.dates("reported_date")
+        delay = (reported.to_numpy() - seized.to_numpy()) / np.timedelta64(1, "D")
+        ok = np.asarray((seized <= cols.as_of) & (reported <= cols.as_of))
+        bad = ok & (delay > LATE_AFTER_DAYS)
+        days = np.where(bad, delay, 0).astype(np.int64)
+        yield from _hit(
+            "reported_date", bad, delay=days, seized=_days(seized, bad), limit=LATE_AFTER_DAYS
+        )
+
+
 # --- helpers --------------------------------------------------------------------------------
 
 
 def _names(values: list[str], idx: np.ndarray) -> np.ndarray:
     """Names for indices into ``values``; -1 gives an empty string."""
     return np.array(list(values) + [""], dtype=object)[idx]
+
+
+def _days(dates: pd.DatetimeIndex, mask: np.ndarray) -> np.ndarray:
+    """The dates as YYYY-MM-DD text where ``mask`` is True (formatting only those rows)."""
+    out = np.full(len(dates), "", dtype=object)
+    out[mask] = dates[mask].strftime("%Y-%m-%d").to_numpy(dtype=object)
+    return out
 
 
 def _fmt(x: np.ndarray) -> np.ndarray:

@@ -1,8 +1,15 @@
 """``make_seizures``: synthetic CEN seizures calibrated to the WCO Illicit Trade Report 2025.
 
-Generation is an ordered pipeline of small steps over whole columns (see ``CASE_STEPS``). Each step
-draws from its own named random stream, so the same seed gives the same bytes on every run, and
-a change to one step does not shift the numbers another step sees.
+Generation is an ordered pipeline of small steps over whole columns (see ``CASE_STEPS`` and
+``SEIZURE_STEPS``). Each step draws from its own named random stream, so the same seed gives the
+same bytes on every run, and a change to one step does not shift the numbers another step sees.
+
+The records are CEN's: every seizure has reached CEN, on its ``reported_date``. Each reporting
+country reports in one of ``REPORTING_MODES`` (by hand, by spreadsheet upload, by the automated
+nCEN transfer), drawn once per seed at ``MODE_SHARES``; each seizure's delay is drawn from its
+country's mode. A mode's ``share_reported`` (how many seizures ever reach CEN) plays no part here:
+seizures that never reach CEN are not in CEN data. With ``nominal=True`` the tables are an nCEN
+extract, national records before the transfer, so ``reported_date`` is empty there.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ import pandas as pd
 from cenlab.files.dates import day
 from cenlab.reference import operations as ops
 from cenlab.reference.flows import FLOWS
+from cenlab.reference.reporting import MODE_SHARES, REPORTING_MODES
 from cenlab.seeding import check_seed, make_rng
 from cenlab.synth import calibration as cal
 from cenlab.synth import identifiers as ids
@@ -164,9 +172,14 @@ def _counts(c, rng, p):
 CASE_STEPS = [_flows, _dates, _direction, _routes, _place_and_method, _ecommerce, _counts]
 
 
-def _goods(s, rng, flow):
+# --- seizure-level steps: each takes (seizures, rng, rows), where ``rows`` holds the case columns
+# repeated per seizure, and adds columns to ``seizures`` ---------------------------------------
+
+
+def _goods(s, rng, rows):
     """Per seizure: sub-commodity, HS code, a lognormal quantity around the flow's ITR mean, and
     a value from an indicative unit price."""
+    flow = rows["flow"]
     u = cal.unit_table()
     n = len(flow)
     names, index, weights = cal.detail_codes()
@@ -190,6 +203,37 @@ def _goods(s, rng, flow):
     s["quantity"], s["value_usd"] = qty, value
 
 
+MODES = list(REPORTING_MODES)
+
+
+def _country_modes(rng) -> np.ndarray:
+    """Each known country's reporting mode (an index into ``MODES``), drawn at ``MODE_SHARES``
+    for every country at once, so a country's mode depends on the seed only."""
+    return draw(rng, [MODE_SHARES[m] for m in MODES], len(cal.countries()))
+
+
+def _reported(s, rng, rows):
+    """Per seizure: the day it reached CEN, a lognormal delay in whole days after the seizure
+    around its reporting country's mode (median ``delay_median_days``, log-spread
+    ``delay_sigma``)."""
+    mode = _country_modes(rng)[rows["home"]]
+    median = np.log([REPORTING_MODES[m]["delay_median_days"] for m in MODES])[mode]
+    sigma = np.array([REPORTING_MODES[m]["delay_sigma"] for m in MODES])[mode]
+    delay = np.rint(np.exp(median + sigma * rng.standard_normal(len(mode)))).astype(np.int64)
+    s["reported_day"] = rows["day"] + delay
+
+
+# The goods come first and keep the stream name they had before the report date existed; the
+# report date comes last: it depends on the reporting country and the seizure date only.
+SEIZURE_STEPS = {"goods": _goods, "reported": _reported}
+
+
+def reporting_modes(seed: int = 0) -> pd.Series:
+    """The reporting mode ``make_seizures`` gives each country for ``seed`` (ISO code -> mode)."""
+    modes = _country_modes(make_rng(check_seed(seed), stream="reported"))
+    return pd.Series(np.array(MODES, dtype=object)[modes], index=cal.countries(), name="mode")
+
+
 def _categorical(codes: np.ndarray, names: list[str]) -> pd.Categorical:
     return pd.Categorical.from_codes(codes, categories=names)
 
@@ -207,9 +251,11 @@ def make_seizures(
 ):
     """Synthetic CEN seizures for ``n_cases`` cases (about 1.38 seizures per case).
 
-    Returns a DataFrame with the CEN seizure fields; with ``nominal=True`` an ``NCENExtract``
-    holding it with the linked nCEN persons, companies and conveyances. ``seasonality`` is the
-    amplitude of the yearly cycle, ``trend`` the growth of daily seizures from start to end.
+    Returns a DataFrame with the CEN seizure fields, every seizure reported to CEN on its
+    ``reported_date``; with ``nominal=True`` an ``NCENExtract`` holding it, not yet reported
+    (``reported_date`` empty), with the linked nCEN persons, companies and conveyances.
+    ``seasonality`` is the amplitude of the yearly cycle, ``trend`` the growth of daily seizures
+    from start to end.
     """
     if isinstance(n_cases, bool) or not isinstance(n_cases, (int, np.integer)):
         raise ValueError(f"the number of cases must be a whole number, got {n_cases!r}")
@@ -228,43 +274,46 @@ def make_seizures(
         return df
     from cenlab.synth.nominal import make_nominal
 
+    df["reported_date"] = np.full(len(df), np.datetime64("NaT"), dtype="datetime64[ns]")
     return make_nominal(df, cases, seed=seed)
 
 
 def _expand(c: dict, p: dict, seed: int) -> pd.DataFrame:
-    """One row per seizure: case fields repeated, then goods drawn per seizure."""
+    """One row per seizure: case fields repeated, then the seizure-level steps."""
     reps = c["n_seizures"]
     idx = np.repeat(np.arange(p["n"]), reps)
     case_ids, seizure_ids = _seizure_ids(reps, p["n"])
     office_code, offices = _offices(c, p["n"])
     flow = c["flow"][idx]
     section_of_flow = np.array([ops.SECTIONS.index(s) for s in cal.tables()["section_of_flow"]])
-    goods: dict = {}
-    _goods(goods, make_rng(seed, stream="goods"), flow)
+    rows = {"flow": flow, "home": c["home"][idx], "day": c["day"][idx]}
+    each: dict = {}
+    for stream, step in SEIZURE_STEPS.items():
+        step(each, make_rng(seed, stream=stream), rows)
+    day0 = np.datetime64(p["start"].date(), "D")
     return pd.DataFrame(
         {
             "case_id": case_ids,
             "seizure_id": seizure_ids,
-            "seizure_date": (np.datetime64(p["start"].date(), "D") + c["day"][idx]).astype(
-                "datetime64[ns]"
-            ),
+            "seizure_date": (day0 + rows["day"]).astype("datetime64[ns]"),
             "reporting_country": _country(c["home"], idx),
             "office": pd.Categorical.from_codes(office_code[idx], categories=offices),
             "location_type": _categorical(c["location"][idx], ops.LOCATION_TYPES),
             "direction": _categorical(c["direction"][idx], ops.DIRECTIONS),
             "section": _categorical(section_of_flow[flow], ops.SECTIONS),
             "commodity": _categorical(flow, cal.FLOW_NAMES),
-            "commodity_detail": goods["commodity_detail"],
-            "hs_code": goods["hs_code"],
-            "quantity": goods["quantity"],
-            "unit": goods["unit"],
-            "value_usd": goods["value_usd"],
+            "commodity_detail": each["commodity_detail"],
+            "hs_code": each["hs_code"],
+            "quantity": each["quantity"],
+            "unit": each["unit"],
+            "value_usd": each["value_usd"],
             "detection_method": _categorical(c["detection"][idx], ops.DETECTION_METHODS),
             "concealment": _categorical(c["concealment"][idx], ops.CONCEALMENTS),
             "conveyance": _categorical(c["conveyance"][idx], ops.CONVEYANCES),
             "departure_country": _country(c["departure"], idx),
             "destination_country": _country(c["destination"], idx),
             "ecommerce": c["ecommerce"][idx],
+            "reported_date": (day0 + each["reported_day"]).astype("datetime64[ns]"),
         }
     )
 

@@ -5,10 +5,12 @@ Rebuild with ``python -m cenlab.course build-data courses/data-quality/source/<a
 Assignment 02 hands out a damaged file; its answer key (which mistake went where) is never
 written into the assignment folder: an instructor gets it with ``answer_key(assignment)``.
 Assignment 03 hands out an nCEN extract: seizures with two national columns, and the synthetic
-persons, companies and conveyances linked to them by case.
+persons, companies and conveyances linked to them by case. The files of 02 and 03 have not
+reached CEN yet, so their ``reported_date`` is empty; 01 is CEN data, reported.
 """
 
 import numpy as np
+import pandas as pd
 
 from cenlab.files import write_tables
 from cenlab.synth import inject_defects, make_seizures
@@ -43,7 +45,8 @@ ASSIGNMENTS = {
 
 
 def _received():
-    seizures = make_seizures(**RECEIVED)
+    # The office's file reaches the coordinator before CEN: no report date yet.
+    seizures = make_seizures(**RECEIVED).assign(reported_date=pd.NaT)
     return inject_defects(seizures, **RECEIVED_DEFECTS)
 
 
