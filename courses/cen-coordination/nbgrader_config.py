@@ -1,0 +1,13 @@
+"""nbgrader settings of the cen-coordination course; run nbgrader commands from this folder.
+
+Only source/ is versioned: release/, submitted/, autograded/, feedback/ and gradebook.db are built.
+"""
+
+c = get_config()  # noqa: F821
+
+c.CourseDirectory.course_id = "cen-coordination"
+# Per-cell limit while autograding; every notebook runs top to bottom in well under it.
+c.ExecutePreprocessor.timeout = 60
+# What trainees see in place of a solution.
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
