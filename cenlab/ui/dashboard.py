@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 from cenlab import analysis
 from cenlab.reference.regions import REGIONS
 from cenlab.schema import country_name
+from cenlab.ui.controls import SVG, choose, month_index
 
 # Chart name -> title; the order is the order on the page.
 CHARTS = {
@@ -40,9 +41,6 @@ LISTS = {
 }
 FILTERS = ("start", "end", *LISTS)
 MEASURE_LABELS = {"seizures": "Seizures", "cases": "Cases"}
-# Charts go to the browser as SVG with text left as text: twice as fast to render as PNG,
-# sharp at any zoom, and the same chart gives the same bytes (fixed hash salt, no date).
-SVG = {"svg.fonttype": "none", "svg.hashsalt": "cenlab"}
 CARD = (
     '<div style="border:1px solid #ccc;border-radius:6px;padding:6px 14px;margin-right:8px;'
     'min-width:150px"><div style="color:#555">{label}</div>'
@@ -90,13 +88,13 @@ class CENDashboard:
         lo, hi = self.period.index
         with self._hold():
             if "start" in filters:
-                lo = _month_index(months, filters["start"], default=0)
+                lo = month_index(months, filters["start"], default=0)
             if "end" in filters:
-                hi = _month_index(months, filters["end"], default=len(months) - 1)
+                hi = month_index(months, filters["end"], default=len(months) - 1)
             self.period.index = (lo, hi)
             for name in LISTS:  # regions before countries: choosing one narrows the other
                 if name in filters:
-                    _choose(self.lists[name], filters[name] or (), name=name)
+                    choose(self.lists[name], filters[name] or (), name=name)
             if "measure" in filters:
                 self.measure.value = filters["measure"]
         self.refresh()
@@ -212,7 +210,7 @@ class CENDashboard:
         with self._hold():
             kept = child.value
             child.options = options
-            _choose(child, kept)
+            choose(child, kept)
         self._on_change()
 
     # --- drawing ------------------------------------------------------------------------
@@ -256,15 +254,6 @@ class CENDashboard:
 # --- helpers: options, labels and chart drawing -------------------------------------------
 
 
-def _choose(w: widgets.SelectMultiple, values, *, name: str | None = None) -> None:
-    """Select ``values`` in ``w``. Given the filter's ``name``, a value not on offer raises a
-    ValueError; without, it is dropped (a country outside the regions just chosen)."""
-    offered = [v for _, v in w.options]
-    if name and (unknown := [v for v in values if v not in offered]):
-        raise ValueError(f"{name}: {unknown} not on offer; choose from {offered}")
-    w.value = tuple(v for v in values if v in offered)
-
-
 def _pairs(options) -> list[tuple[str, object]]:
     return [o if isinstance(o, tuple) else (str(o), o) for o in options]
 
@@ -277,17 +266,6 @@ def _union(children: dict[str, list[str]], parents) -> list[str]:
 def _country_options(countries_in: dict[str, list[str]], regions) -> list[tuple[str, str]]:
     """Reporting countries of the chosen regions, labelled "Namibia (NA)", sorted by name."""
     return sorted((f"{country_name(c)} ({c})", c) for c in _union(countries_in, regions))
-
-
-def _month_index(months: list[pd.Timestamp], when, *, default: int) -> int:
-    """Position of the month holding ``when`` among ``months``; ``default`` for None."""
-    if when is None:
-        return default
-    month = pd.Timestamp(when).to_period("M").to_timestamp()
-    if month not in months:
-        span = f"{months[0]:%b %Y} to {months[-1]:%b %Y}"
-        raise ValueError(f"{month:%B %Y} is outside the data ({span})")
-    return months.index(month)
 
 
 def _amount(x: float) -> str:
