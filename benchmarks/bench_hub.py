@@ -17,7 +17,8 @@ libraries counted in full in every process) and PSS (shared pages divided among 
 share them, so summing PSS over all trainees gives the memory they really take together).
 
 Targets: all 20 ready within 60 s; at most half the stock CPU per spawn; an idle trainee at 220 MB
-or less (PSS). Run as root (it creates and removes system users):
+or less (PSS). Then a trainee's login is timed on a quiet hub and under a wrong-code attack (from
+fixed addresses, and from a new address at every attempt). Run as root (it creates and removes system users):
 
     python benchmarks/bench_hub.py            # CENLAB_BENCH_TRAINEES=20
 """
@@ -232,6 +233,60 @@ def assignment_list_cost(rig: _Rig, users: list[str]) -> float:
     return statistics.median(a - b for a, b in zip(after, before))
 
 
+def login_timing(rig: _Rig, n: int = 12, attackers: int = 8) -> dict:
+    """A trainee's login (login page and POST, sequential, ``n`` times) on a quiet hub and while
+    ``attackers`` threads send wrong codes: for the same trainee and for unknown names, from
+    fixed addresses (the throttle at work) and from a new address at every attempt (a hub
+    without the reverse proxy, where a client can choose its X-Real-IP: every attempt is
+    hashed). Returns {label: (median s, worst s, attempts per s, hub CPU share)}."""
+    hub = rig.hub
+    victim = rig.cenlab[0]
+    hub_proc = psutil.Process(rig.hub.proc.pid)
+
+    def logins() -> tuple[float, float]:
+        times = []
+        for _ in range(n):
+            c = th.Client(hub, victim)
+            c.s.headers["X-Real-IP"] = "198.51.100.7"
+            start = time.monotonic()
+            r = c.login(hub.codes[victim])
+            times.append(time.monotonic() - start)
+            assert r.status_code == 302, r.status_code
+        return statistics.median(times), max(times)
+
+    out = {}
+    t0, cpu0 = time.monotonic(), _cpu([hub_proc])
+    med, worst = logins()
+    out["quiet"] = (med, worst, 0.0, (_cpu([hub_proc]) - cpu0) / (time.monotonic() - t0))
+    for label, rotate in (("attack, fixed addresses", False), ("attack, new address each", True)):
+        stop = threading.Event()
+        sent = [0]
+
+        def attack(i, rotate=rotate, stop=stop, sent=sent):
+            k = 0
+            while not stop.is_set():
+                k += 1
+                user = victim if i % 2 == 0 else f"{PREFIX}nobody{i}"
+                c = th.Client(hub, user)
+                c.s.headers["X-Real-IP"] = f"203.0.{k % 250 if rotate else 113}.{i + 1}"
+                c.login("aaaa-bbbb-cccc")
+                sent[0] += 1
+
+        threads = [threading.Thread(target=attack, args=(i,)) for i in range(attackers)]
+        for t in threads:
+            t.start()
+        time.sleep(2)
+        t0, cpu0, sent0 = time.monotonic(), _cpu([hub_proc]), sent[0]
+        med, worst = logins()
+        elapsed = time.monotonic() - t0
+        rate, cpu = (sent[0] - sent0) / elapsed, (_cpu([hub_proc]) - cpu0) / elapsed
+        stop.set()
+        for t in threads:
+            t.join()
+        out[label] = (med, worst, rate, cpu)
+    return out
+
+
 def report(load_before: str, load_after: str, ours: dict, stock: dict, extra_list: float) -> None:
     def row(label, key, fmt):
         print(f"  {label:<34}{fmt.format(ours[key]):>12}{fmt.format(stock[key]):>12}")
@@ -288,8 +343,13 @@ def main() -> int:
         if not os.environ.get("CENLAB_BENCH_STOCK_FIRST"):
             stock = wave(rig, rig.stock)
             rig.stop(rig.stock)
+        logins = login_timing(rig)
         load_after = _load()
     report(load_before, load_after, ours, stock, extra_list)
+    print("login of one trainee (login page + POST), median / worst; wrong-code attempts per s;")
+    print("hub CPU (cores busy) while measuring:")
+    for label, (med, worst, rate, cpu) in logins.items():
+        print(f"  {label:<28}{med:>7.3f} s {worst:>7.3f} s {rate:>8.0f}/s {cpu:>6.2f} cores")
     return 0
 
 

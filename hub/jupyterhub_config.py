@@ -11,6 +11,10 @@ Settings from the environment (defaults in brackets):
     CENLAB_HUB_MEM_LIMIT  memory per trainee server, kernels included [1G]
     CENLAB_HUB_CPU_LIMIT  cores per trainee server [1]
     CENLAB_HUB_CULL_IDLE  seconds before an idle server is stopped [3600]
+    CENLAB_HUB_PROC_LIMIT processes and threads per trainee [512]
+    CENLAB_HUB_TMP_SIZE   private /tmp and private /dev/shm of each server, each [256M]; 0: shared
+    CENLAB_HUB_FILE_LIMIT largest file a trainee's server can write [1G]
+    CENLAB_HUB_LOGIN_MAX_WAIT  longest wait after wrong login codes, in seconds [60]
 """
 
 import json
@@ -66,6 +70,9 @@ c.JupyterHub.template_vars = {
 # --- who may log in: the roster, with its codes -----------------------------------------------
 c.JupyterHub.authenticator_class = "cenlab_hub.auth.RosterCodeAuthenticator"
 c.RosterCodeAuthenticator.codes_file = str(STATE / "codes.json")
+# After 3 wrong codes for one user name from one address: waits of 1, 2, 4 ... seconds, never
+# more than this (the owner, from another address, is never kept out).
+c.RosterCodeAuthenticator.max_wait = float(os.environ.get("CENLAB_HUB_LOGIN_MAX_WAIT", "60"))
 c.Authenticator.allowed_users = {p.username for p in people}
 c.Authenticator.admin_users = set()
 c.Authenticator.allow_all = False
@@ -81,7 +88,9 @@ c.Spawner.cmd = [str(BIN / "jupyterhub-singleuser")]
 # The people's servers: jupyterhub-singleuser without importing the hub's database layer
 # (SQLAlchemy, Alembic, the ORM: about 0.35 CPU seconds and 35 MB per server; see
 # cenlab_hub/singleuser.py).
-c.CenlabSpawner.cmd = [sys.executable, "-m", "cenlab_hub.singleuser"]
+# Isolated (-I): nothing from the home folder is imported or read as configuration (no ~/.local
+# user site, no current folder on sys.path); see also JUPYTER_CONFIG_DIR in cenlab_hub/spawner.py.
+c.CenlabSpawner.cmd = [sys.executable, "-I", "-m", "cenlab_hub.singleuser"]
 c.Spawner.default_url = "/lab"
 c.Spawner.notebook_dir = "~"
 c.Spawner.environment = {
@@ -94,6 +103,17 @@ c.Spawner.environment = {
 }
 c.Spawner.mem_limit = os.environ.get("CENLAB_HUB_MEM_LIMIT", "1G")
 c.Spawner.cpu_limit = float(os.environ.get("CENLAB_HUB_CPU_LIMIT", "1"))
+# Fair shares of the rest of the machine (cenlab_hub/spawner.py): processes and threads per
+# trainee, a private /tmp and /dev/shm of this size each, the largest file one can write.
+c.CenlabSpawner.proc_limit = int(os.environ.get("CENLAB_HUB_PROC_LIMIT", "512"))
+
+
+def _size(text: str):
+    return int(text) if text.isdigit() else text  # "0" (off) or a size such as "256M"
+
+
+c.CenlabSpawner.tmp_size = _size(os.environ.get("CENLAB_HUB_TMP_SIZE", "256M"))
+c.CenlabSpawner.file_limit = _size(os.environ.get("CENLAB_HUB_FILE_LIMIT", "1G"))
 # A cohort logging in at once queues on the CPU: give each spawn time.
 c.Spawner.start_timeout = 180
 c.Spawner.http_timeout = 120

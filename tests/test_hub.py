@@ -266,11 +266,16 @@ def _stop(proc: subprocess.Popen) -> None:
 
 
 def start_hub(
-    addfinalizer, roster_rows, grader_prefix: str = f"{P}g-", config: Path | None = None
+    addfinalizer,
+    roster_rows,
+    grader_prefix: str = f"{P}g-",
+    config: Path | None = None,
+    env: dict | None = None,
 ) -> Hub:
     """Build the environment, apply a roster of (user, full name, role) rows for COURSE, start
-    the hub (with ``config``, hub/jupyterhub_config.py by default); ``addfinalizer`` receives
-    the clean-up, which removes everything made here."""
+    the hub (with ``config``, hub/jupyterhub_config.py by default, and the settings ``env`` on
+    top of this process's environment); ``addfinalizer`` receives the clean-up, which removes
+    everything made here."""
     _need(os.geteuid() == 0, "the hub tests must run as root: they create system users")
     _need(shutil.which("useradd") is not None, "useradd is missing (Debian package passwd)")
     _need(shutil.which("node") is not None, "node is missing: install Node.js 20 or newer")
@@ -333,7 +338,7 @@ def start_hub(
 
     port = _free_port()
     log = tmp / "hub.log"
-    env = dict(os.environ, CENLAB_HUB_STATE=str(state), CENLAB_HUB_PORT=str(port))
+    env = dict(os.environ, **(env or {}), CENLAB_HUB_STATE=str(state), CENLAB_HUB_PORT=str(port))
     with open(log, "wb") as fh:
         procs.append(
             subprocess.Popen(

@@ -21,6 +21,7 @@ import os
 import pwd
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 from . import codes as codes_mod
@@ -278,9 +279,22 @@ exit 127
 FRAME_SELF = {"headers": {"Content-Security-Policy": "frame-ancestors 'self'"}}
 
 
+# JupyterLab's extensions, from the environment and the system only: JupyterLab serves the
+# extension folders without login, so a page a trainee put in ~/.local/share/jupyter/labextensions
+# would run on the hub's origin in the browser of whoever opened its link.
+LABEXTENSIONS = [
+    os.path.join(sys.prefix, "share", "jupyter", "labextensions"),
+    "/usr/local/share/jupyter/labextensions",
+    "/usr/share/jupyter/labextensions",
+]
+
+
 def _server_config(off, extra=None, on=()) -> str:
     extensions = {name: False for name in off} | {name: True for name in on}
-    cfg = {"ServerApp": {"jpserver_extensions": extensions}}
+    cfg = {
+        "ServerApp": {"jpserver_extensions": extensions},
+        "LabApp": {"labextensions_path": LABEXTENSIONS},
+    }
     if extra:
         cfg["ServerApp"].update(extra)
     return json.dumps(cfg, indent=1) + "\n"
@@ -315,7 +329,16 @@ def write_jupyter_config(state: Path, settings: dict) -> None:
             text += f"c.CourseDirectory.root = {root!r}\nc.CourseDirectory.course_id = {course!r}\n"
             # The grader account is no hub user: its course is fixed, ask the hub nothing.
             text += 'c.Authenticator.plugin_class = "nbgrader.auth.NoAuthPlugin"\n'
+            # Submissions are the trainees' HTML: the formgrader shows them without scripts
+            # (its template renders markdown unsanitised, so the cells are sanitised first).
+            text += "c.HTMLExporter.sanitize_html = True\n"
+            text += (
+                'c.HTMLExporter.preprocessors = ["nbconvert.preprocessors.sanitize.SanitizeHTML"]\n'
+            )
         _write(d / "nbgrader_config.py", text)
+        # The servers use this folder as their JUPYTER_CONFIG_DIR too (nothing from the home
+        # folder): the marker stops Jupyter from trying to migrate ~/.ipython into it at start.
+        _write(d / "migrated", "")
         if role == "trainee":
             _write(d / "bin" / "node", TRAINEE_NODE, 0o755)
             os.chmod(d / "bin", 0o755)
