@@ -14,6 +14,7 @@ import math
 import pandas as pd
 
 from cenlab import risk
+from cenlab.reference.traffic import COURIER_PROFILE
 from cenlab.synth import make_seizures
 from cenlab.synth.traffic import make_passengers
 
@@ -42,16 +43,7 @@ def load_passengers() -> pd.DataFrame:
 
 def courier_profile() -> risk.Profile:
     """The profile whose results exercise 02 reads."""
-    return risk.Profile(
-        "courier",
-        any_of=[
-            ("payment", "in", ["cash", "third_party"]),
-            ("booking_lead_days", "<=", 3),
-            ("trip_days", "<=", 5),
-            ("age", "<", 30),
-        ],
-        at_least=3,
-    )
+    return risk.Profile("courier", **COURIER_PROFILE)
 
 
 class NotYet(Exception):

@@ -34,20 +34,7 @@ COURIER = Profile(
     none_of=[("payment", "==", "corporate", "corporate booking"), ("trips_12m", ">=", 8)],
 )
 # A front-company profile built from the planted consignment indicators.
-FRONT = Profile(
-    "front company",
-    any_of=[
-        ("importer_prior_declarations", "<=", 1),
-        ("trade_mismatch", "==", True),
-        ("unusual_origin", "==", True),
-        ("value_ratio", "<", 0.5),
-        ("declarant", "in", list(ref.WATCHLIST_DECLARANTS)),
-        ("importer_age_days", "<", 365),
-        ("origin_country", "in", ["EC", "CO", "PA", "CR", "BR", "PE", "CL", "AR", "ZA"]),
-        ("transit_country", "in", ["MA", "TG", "PT", "AE", "TR"]),
-    ],
-    at_least=3,
-)
+FRONT = Profile("front company", **ref.FRONT_COMPANY_PROFILE)
 
 
 @pytest.fixture(scope="module")

@@ -36,16 +36,7 @@ MAX_LEVELS = 250  # text columns with more levels (route, passenger name) are le
 
 
 # The rule profile that risk-profiling 01 teaches: at least three of four courier indicators.
-COURIER_01 = risk.Profile(
-    "courier",
-    any_of=[
-        ("payment", "in", ["cash", "third_party"]),
-        ("booking_lead_days", "<=", 3),
-        ("trip_days", "<=", 5),
-        ("age", "<", 30),
-    ],
-    at_least=3,
-)
+COURIER_01 = risk.Profile("courier", **ref.COURIER_PROFILE)
 
 
 @pytest.fixture(scope="module")

@@ -28,20 +28,7 @@ TRUTH = [
     "revenue_at_risk_usd",
 ]  # fmt: skip
 # A good rule profile built from the planted consignment indicators, old and new routes included.
-FRONT = risk.Profile(
-    "front company",
-    any_of=[
-        ("importer_prior_declarations", "<=", 1),
-        ("trade_mismatch", "==", True),
-        ("unusual_origin", "==", True),
-        ("value_ratio", "<", 0.5),
-        ("declarant", "in", list(ref.WATCHLIST_DECLARANTS)),
-        ("importer_age_days", "<", 365),
-        ("origin_country", "in", ["EC", "CO", "PA", "CR", "BR", "PE", "CL", "AR", "ZA"]),
-        ("transit_country", "in", ["MA", "TG", "PT", "AE", "TR"]),
-    ],
-    at_least=3,
-)
+FRONT = risk.Profile("front company", **ref.FRONT_COMPANY_PROFILE)
 
 
 def within(value, bounds, tolerance) -> bool:

@@ -577,3 +577,30 @@ COLUMN_LABELS = {
     "value_ratio": "declared value per kg relative to the norm",
     "origin_country": "country of origin", "importer_type": "consignee type",
 }  # fmt: skip
+
+
+# The rule profiles the courses and exercises teach, as data: ``cenlab.risk.Profile(name,
+# **PROFILE)`` builds one. Source: the planted indicators above; risk-profiling 01's model answer
+# (at least three of four courier indicators) and a front-company profile for cargo.
+COURIER_PROFILE = {
+    "any_of": [
+        ("payment", "in", ["cash", "third_party"]),
+        ("booking_lead_days", "<=", 3),
+        ("trip_days", "<=", 5),
+        ("age", "<", 30),
+    ],
+    "at_least": 3,
+}
+FRONT_COMPANY_PROFILE = {
+    "any_of": [
+        ("importer_prior_declarations", "<=", 1),
+        ("trade_mismatch", "==", True),
+        ("unusual_origin", "==", True),
+        ("value_ratio", "<", 0.5),
+        ("declarant", "in", list(WATCHLIST_DECLARANTS)),
+        ("importer_age_days", "<", 365),
+        ("origin_country", "in", ["EC", "CO", "PA", "CR", "BR", "PE", "CL", "AR", "ZA"]),
+        ("transit_country", "in", ["MA", "TG", "PT", "AE", "TR"]),
+    ],
+    "at_least": 3,
+}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import ipywidgets as widgets
 import pandas as pd
 
@@ -28,3 +30,25 @@ def month_index(months: list[pd.Timestamp], when, *, default: int) -> int:
         span = f"{months[0]:%b %Y} to {months[-1]:%b %Y}"
         raise ValueError(f"{month:%B %Y} is outside the data ({span})")
     return months.index(month)
+
+
+class HeldRedraw:
+    """Redraw once after several widgets change together, not after each of them.
+
+    A dashboard sets ``self._holding = 0`` and has a ``refresh`` method; its widgets call
+    ``_on_change``, and code that changes several at once does so inside ``with self._hold():``.
+    """
+
+    _holding = 0
+
+    @contextmanager
+    def _hold(self):
+        self._holding += 1
+        try:
+            yield
+        finally:
+            self._holding -= 1
+
+    def _on_change(self, _change=None) -> None:
+        if not self._holding:
+            self.refresh()

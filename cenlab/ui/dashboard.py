@@ -9,7 +9,6 @@ kept. Served with Voilà, it works for people who do not write code.
 from __future__ import annotations
 
 import io
-from contextlib import contextmanager
 
 import ipywidgets as widgets
 import matplotlib
@@ -19,7 +18,7 @@ from matplotlib.figure import Figure
 from cenlab import analysis
 from cenlab.reference.regions import REGIONS
 from cenlab.schema import country_name
-from cenlab.ui.controls import SVG, choose, month_index
+from cenlab.ui.controls import SVG, HeldRedraw, choose, month_index
 
 # Chart name -> title; the order is the order on the page.
 CHARTS = {
@@ -52,7 +51,7 @@ HELP = (
 )
 
 
-class CENDashboard:
+class CENDashboard(HeldRedraw):
     """An interactive CEN dashboard over a seizure frame (one row per seizure).
 
     Show it by leaving it as the last line of a notebook cell. ``set_filters`` changes the
@@ -189,20 +188,6 @@ class CENDashboard:
         cards = widgets.HBox(list(self.cards.values()))
         parts = [controls, lists, widgets.HTML(HELP), self.status, cards, self.images["trend"]]
         return widgets.VBox([*parts, grid], layout=widgets.Layout(padding="4px"))
-
-    @contextmanager
-    def _hold(self):
-        """Change several widgets and redraw once, at the end, instead of after each."""
-        self._holding += 1
-        try:
-            yield
-        finally:
-            self._holding -= 1
-
-    def _on_change(self, _change=None) -> None:
-        """Redraw after a user's change, unless several widgets are changing at once."""
-        if not self._holding:
-            self.refresh()
 
     def _narrow(self, child: widgets.SelectMultiple, options) -> None:
         """Offer ``options`` in ``child`` (countries of the chosen regions, commodities of the

@@ -13,7 +13,6 @@ from __future__ import annotations
 import base64
 import html
 import io
-from contextlib import contextmanager
 
 import ipywidgets as widgets
 import matplotlib
@@ -23,7 +22,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import AutoLocator, PercentFormatter, ScalarFormatter
 
 from cenlab.ui import reporting as rp
-from cenlab.ui.controls import SVG, choose, month_index
+from cenlab.ui.controls import SVG, HeldRedraw, choose, month_index
 
 FILTERS = ("area", "countries", "start", "end", "measure", "freq")
 DEFAULTS = {"area": None, "countries": (), "start": None, "end": None, "measure": "coverage",
@@ -46,7 +45,7 @@ TABLE_STYLE = (
 )
 
 
-class QuantityDashboard:
+class QuantityDashboard(HeldRedraw):
     """Coverage and reporting delay over a reporting panel (``make_reporting_panel(...)``, or any
     object with its ``monthly`` and ``countries`` tables). ``set_filters`` changes the filters as a
     user would; ``views`` and ``summary`` hold what is on screen."""
@@ -172,18 +171,6 @@ class QuantityDashboard:
                                   "(▶ marks the countries drawn)")  # fmt: skip
         parts = [top, self.period, self.status, middle, table_head, self.table]
         return widgets.VBox(parts, layout=widgets.Layout(padding="4px"))
-
-    @contextmanager
-    def _hold(self):
-        self._holding += 1
-        try:
-            yield
-        finally:
-            self._holding -= 1
-
-    def _on_change(self, _change=None) -> None:
-        if not self._holding:
-            self.refresh()
 
     def _on_area(self, change) -> None:
         """A new area offers its countries, keeping those chosen that are still offered."""
