@@ -103,3 +103,15 @@ def test_an_unknown_question_is_named_with_the_known_ones(checks_module, capsys)
 def test_an_answer_of_the_wrong_kind_is_not_yet_not_a_crash(checks_module, capsys):
     assert checks_module.check("pandas-q2", {"drugs": "Cocaine"}) is False
     assert capsys.readouterr().out.startswith("Not yet (pandas-q2)")
+
+
+def test_every_link_between_exercise_notebooks_leads_somewhere():
+    """Relative links resolve from the notebook's own folder, as JupyterLab resolves them."""
+    broken = []
+    for nb_path in sorted(EXERCISES.rglob("*.ipynb")):
+        nb = nbformat.read(nb_path, as_version=4)
+        text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+        for target in re.findall(r"\]\(([^)#:\s]+\.ipynb)\)", text):
+            if not (nb_path.parent / target).exists():
+                broken.append(f"{nb_path.relative_to(EXERCISES)} -> {target}")
+    assert broken == []
