@@ -190,3 +190,14 @@ def test_a_revenue_offence_alert_reports_the_duty_evaded(consignments):
     assert alert.status == "Seizure" and alert.what["section"] == "Revenue"
     assert alert.what["quantity"] == pytest.approx(hit["revenue_at_risk_usd"].iloc[0])
     assert alert.what["unit"] == "USD"
+
+
+def test_a_missing_baggage_weight_is_said_in_words_not_as_nan(passengers):
+    df, sel = passengers
+    row = df[sel & df["illicit"] & (df["bags"] > 0)].iloc[[0]].copy()
+    row["baggage_kg"] = float("nan")  # the scale reading was not recorded
+    alert = make_alert(row, profile=COURIER)
+    assert (
+        alert.what["declared"] == f"{int(row['bags'].iloc[0])} checked bag(s), weight not recorded"
+    )
+    assert validate_alert(alert) is alert  # raises, naming the field, if the alert is invalid

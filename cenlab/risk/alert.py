@@ -235,7 +235,9 @@ def _what(r: pd.Series, seized: bool) -> dict:
                     commodity=f"{str(r['offence']).capitalize()}, true HS {r['true_hs_code']}",
                     concealment="Not concealed")  # fmt: skip
     if "passenger_id" in r.index:
-        what["declared"] = f"{int(r['bags'])} checked bag(s), {float(r['baggage_kg']):g} kg"
+        weight = _value(r.get("baggage_kg"))  # missing when the scale reading was not recorded
+        kg = "weight not recorded" if weight is None else f"{float(weight):g} kg"
+        what["declared"] = f"{int(r['bags'])} checked bag(s), {kg}"
     else:
         what["declared"] = (
             f"HS {r['hs_code']} {r['goods_description']}, {float(r['gross_weight_kg']):g} kg, "
