@@ -297,3 +297,32 @@ def test_two_gradings_at_once_never_share_a_grader_account():
         assert len(set(names)) == 3 and all(n.startswith("cenlab-grader") for n in names)
     with sandbox.reserved_accounts(1) as again:  # released when a grading ends
         assert again[0].name in names
+
+
+@root_only
+def test_a_kernel_imports_cenlab_but_sees_no_course_of_the_checkout(tmp_path):
+    """With the editable install `make venv` makes, the checkout holds every course's solutions:
+    the sandbox shows a kernel the package folder only."""
+    repo = sandbox.checkout()
+    assert repo is not None, "these tests run from a checkout with an editable install"
+    solutions = sorted((repo / "courses").glob("*/source/*/*.ipynb"))
+    assert solutions
+    acc = sandbox.ensure_accounts(1)[0]
+    work = tmp_path / "work"
+    work.mkdir()
+    os.chown(work, acc.uid, acc.gid)
+    prefix = sandbox.write_spec(
+        tmp_path / "spec.json",
+        account=acc,
+        workdir=work,
+        hide=sandbox.hidden_folders(tmp_path / "course", tmp_path),
+        quiet=False,
+    )
+    code = (
+        "import json, os, cenlab.synth; "
+        f"print(json.dumps([any(os.path.exists(p) for p in {[str(s) for s in solutions]!r}), "
+        f"os.path.isdir({str(repo / 'courses')!r}), cenlab.synth.__name__]))"
+    )
+    done = subprocess.run([*prefix, sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [False, False, "cenlab.synth"]

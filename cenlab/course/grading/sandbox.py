@@ -34,6 +34,7 @@ ACCOUNT_PREFIX = "cenlab-grader"
 HIDDEN = ("/home", "/tmp", "/var/tmp", "/dev/shm")
 DEFAULT_LIMITS = CenlabGrader().kernel_limits()
 LAUNCHER = str(Path(__file__).resolve().parent / "launcher.py")
+PACKAGE = Path(__file__).resolve().parents[2]  # the cenlab package's own folder
 LOCKS = "/run/lock" if os.path.isdir("/run/lock") else tempfile.gettempdir()
 MAX_BUSY = 32  # grader accounts in use by other grading runs, at most, before giving up
 
@@ -163,7 +164,7 @@ def python_paths() -> list[str]:
     """Where this Python and its packages live: bound back into the kernel's view."""
     out = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
     out.add(str(Path(os.path.realpath(sys.executable)).parent.parent))
-    out.add(str(Path(__file__).resolve().parents[3]))  # the folder that holds the cenlab package
+    out.add(str(PACKAGE))  # the package alone: an editable install finds it there
     out |= {p for p in sys.path if p and os.path.isdir(p) and "site-packages" in p}
     return sorted(os.path.realpath(p) for p in out)
 
@@ -180,11 +181,23 @@ def probe(prefix: list[str]) -> str | None:
 
 def hidden_folders(course_dir: Path, scratch: Path) -> list[str]:
     """What kernels must not see, besides ``HIDDEN``: the homes of root and of the instructor,
-    the course folder and the grading scratch folder."""
+    the course folder, the grading scratch folder and the project checkout, if any."""
     homes = {str(Path.home()), "/root"}
     if os.environ.get("SUDO_USER"):
         homes.add(os.path.expanduser(f"~{os.environ['SUDO_USER']}"))
-    return sorted(homes | {str(course_dir), str(scratch)})
+    found = homes | {str(course_dir), str(scratch)}
+    if (repo := checkout()) is not None:
+        found.add(str(repo))
+    return sorted(found)
+
+
+def checkout() -> Path | None:
+    """The project checkout around the package when it is installed editable (``make venv``):
+    it holds every course's solutions, so kernels see only the package folder of it."""
+    root = PACKAGE.parent
+    if (root / "pyproject.toml").is_file() and (root / "courses").is_dir():
+        return root
+    return None
 
 
 def namespace_works(account: Account, scratch: Path, hide: list[str], limits: dict) -> bool:
