@@ -26,6 +26,7 @@ import nbformat
 import pytest
 import requests
 import test_hub as th
+from browser import launch
 from test_hub import ASSIGNMENT, COURSE, NOTEBOOK, SOLUTION, Client
 
 P = f"cltest-{secrets.token_hex(2)}-"
@@ -534,3 +535,134 @@ def test_a_trainees_server_serves_no_page_of_the_trainee_to_others(hub, people):
         assert r.status_code in (302, 403, 404), (path, r.status_code, r.text[:100])
         assert "alert(1)" not in r.text
     assert a.run_in_kernel("print(6 * 7)") == "42\n"
+
+
+# The script a trainee's HTML would run in a visitor's browser, once it runs on a page of one
+# server (the instructor's JupyterLab, say): it tries the paths of the formgrader, of another
+# trainee's server, and another trainee's kernel websocket. What it could reach is returned.
+ATTACK = """async ([formgrader, other, kernelWs]) => {
+  const reached = {};
+  for (const url of [formgrader, other]) {
+    try {
+      const r = await fetch(url, {credentials: "same-origin", redirect: "manual"});
+      reached[url] = r.type === "opaqueredirect" ? "redirect" : r.status;
+    } catch (err) {
+      reached[url] = "blocked";
+    }
+  }
+  reached[kernelWs] = await new Promise((done) => {
+    let ws;
+    try { ws = new WebSocket(kernelWs); } catch (err) { return done("blocked"); }
+    ws.onopen = () => { ws.close(); done("open"); };
+    ws.onerror = () => done("error");
+  });
+  await new Promise((r) => setTimeout(r, 500));  // let the violation events arrive
+  return reached;
+}"""
+
+# Records the Content-Security-Policy violations of every page, from its first script on.
+RECORD_VIOLATIONS = """
+window.cenlabViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.cenlabViolations.push(e.effectiveDirective + " " + e.blockedURI);
+});
+"""
+
+# JupyterLab's own way to its server, from its page: a kernel over HTTP, code over the websocket.
+OWN_KERNEL = """async () => {
+  const base = document.location.pathname.split("lab")[0];
+  const xsrf = document.cookie.match(/_xsrf=([^;]*)/)[1];
+  const r = await fetch(base + "api/kernels", {
+    method: "POST", headers: {"X-XSRFToken": xsrf}, body: JSON.stringify({name: "python3"}),
+  });
+  const kernel = (await r.json()).id;
+  const ws = new WebSocket(
+    location.origin.replace("http", "ws") + base + "api/kernels/" + kernel + "/channels");
+  const out = await new Promise((done) => {
+    const id = crypto.randomUUID();
+    ws.onopen = () => ws.send(JSON.stringify({
+      header: {msg_id: id, username: "", session: crypto.randomUUID(),
+               msg_type: "execute_request", version: "5.3"},
+      parent_header: {}, metadata: {}, channel: "shell",
+      content: {code: "print(6 * 7)", silent: false, store_history: false},
+    }));
+    ws.onmessage = (m) => {
+      const msg = JSON.parse(m.data);
+      if (msg.parent_header.msg_id === id && msg.msg_type === "stream") done(msg.content.text);
+    };
+    ws.onerror = () => done("websocket error");
+  });
+  ws.close();
+  await fetch(base + "api/kernels/" + kernel, {method: "DELETE", headers: {"X-XSRFToken": xsrf}});
+  return out;
+}"""
+
+
+def _lab(browser, hub, user: str):
+    """``user`` logs in in ``browser`` and opens JupyterLab; the page records violations."""
+    page = browser.new_page()
+    page.add_init_script(RECORD_VIOLATIONS)
+    page.goto(f"{hub.url}/hub/login")
+    page.fill("#username_input", user)
+    page.fill("#password_input", hub.codes[user])
+    page.click("#login_submit")
+    page.wait_for_url(f"**/user/{user}/lab**", timeout=120_000)
+    page.wait_for_selector(".jp-LabShell", timeout=120_000)
+    page.wait_for_selector(".jp-Launcher", timeout=60_000)
+    return page
+
+
+def test_a_script_on_one_server_reaches_no_other_path(hub, people):
+    """The servers share one origin: a script running on a page of one server (a trainee's
+    HTML that found a way to run there) could use the visitor's cookies on every other path.
+    Each server's Content-Security-Policy lets its pages connect to that server only (and the
+    hub's API), and JupyterLab works as before."""
+    from playwright.sync_api import sync_playwright
+
+    a, ins = people[A], people[INSTRUCTOR]
+    for client in (a, ins):
+        client.start_server()
+    host = hub.url.split("//", 1)[1]
+    sent = {
+        f"/user/{A}/": a.server("GET", "/lab"),
+        f"/user/{INSTRUCTOR}/": ins.server("GET", "/api/status"),
+        f"/services/{COURSE}/": ins.service("GET", "/formgrader"),
+    }
+    for prefix, r in sent.items():
+        assert r.status_code == 200, (prefix, r.status_code)
+        expected = (
+            f"connect-src {host}{prefix} ws://{host}{prefix} wss://{host}{prefix} {host}/hub/api/;"
+        )
+        assert expected in r.headers["Content-Security-Policy"], (prefix, r.headers)
+    kernel = a.server("POST", "/api/kernels", json={"name": "python3"}).json()["id"]
+    formgrader = f"{hub.url}/services/{COURSE}/formgrader/api/assignments"
+    other = f"{hub.url}/user/{A}/api/contents"
+    kernel_ws = hub.url.replace("http", "ws") + f"/user/{A}/api/kernels/{kernel}/channels"
+    try:
+        with sync_playwright() as pw:
+            browser = launch(pw)
+            try:
+                page = _lab(browser, hub, INSTRUCTOR)
+                # The instructor has opened the formgrader today (its cookie is set).
+                page.goto(f"{hub.url}/services/{COURSE}/formgrader")
+                page.wait_for_selector("text=Manage Assignments", timeout=60_000)
+                page.wait_for_selector(f"text={ASSIGNMENT}", timeout=60_000)  # from its API
+                assert page.evaluate("window.cenlabViolations") == []
+                page.goto(f"{hub.url}/user/{INSTRUCTOR}/lab")
+                page.wait_for_selector(".jp-Launcher", timeout=60_000)
+                assert page.evaluate("window.cenlabViolations") == []  # JupyterLab loaded clean
+                reached = page.evaluate(ATTACK, [formgrader, other, kernel_ws])
+                violations = page.evaluate("window.cenlabViolations")
+                # The trainee's own JupyterLab still runs code over its own websocket.
+                own = _lab(browser.new_context(), hub, A)
+                ran = own.evaluate(OWN_KERNEL)
+                own_violations = own.evaluate("window.cenlabViolations")
+            finally:
+                browser.close()
+    finally:
+        a.server("DELETE", f"/api/kernels/{kernel}")
+    assert reached == {formgrader: "blocked", other: "blocked", kernel_ws: "error"}, reached
+    for url in (formgrader, other, kernel_ws):
+        assert f"connect-src {url}" in violations, (url, violations)
+    assert ran == "42\n", ran
+    assert own_violations == [], own_violations

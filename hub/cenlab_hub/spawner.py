@@ -174,6 +174,8 @@ class CenlabSpawner(LocalProcessSpawner):
             lab = Path(pwd.getpwnam(self.user.name).pw_dir) / ".jupyter" / "lab"
             env["JUPYTERLAB_SETTINGS_DIR"] = str(lab / "user-settings")
             env["JUPYTERLAB_WORKSPACES_DIR"] = str(lab / "workspaces")
+            if self._role() == "instructor":  # the formgraders open inside JupyterLab
+                env["CENLAB_FRAME_SERVICES"] = "1"
             if (etc / "bin").is_dir():  # the role's stand-ins (trainees: no Node.js)
                 env["PATH"] = f"{etc / 'bin'}:{env.get('PATH', os.defpath)}"
         if self.datasets_dir:

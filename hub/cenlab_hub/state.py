@@ -255,7 +255,9 @@ TRAINEE_OFF = [
     "nbgrader.server_extensions.validate_assignment",
     "jupyter_server_terminals",  # no shell for trainees: notebooks and kernels only
 ]
-TRAINEE_ON = ["cenlab_hub.trainee_nbgrader"]
+# cenlab_hub.csp: pages of a person's server reach that server and the hub's API only.
+TRAINEE_ON = ["cenlab_hub.trainee_nbgrader", "cenlab_hub.csp"]
+INSTRUCTOR_ON = ["cenlab_hub.csp"]  # and the graders' (formgraders')
 INSTRUCTOR_OFF = ["jupyter_lsp", "voila.server_extension", "nbgrader.server_extensions.formgrader"]
 GRADER_OFF = ["jupyter_lsp", "voila.server_extension"]
 # JupyterLab plugins trainees should not see.
@@ -320,7 +322,7 @@ def write_jupyter_config(state: Path, settings: dict) -> None:
         )
     for role, (off, extra, lab_off) in roles.items():
         d = etc / role
-        on = TRAINEE_ON if role == "trainee" else ()
+        on = TRAINEE_ON if role == "trainee" else INSTRUCTOR_ON  # graders (formgraders) too
         _write(d / "jupyter_server_config.json", _server_config(off, extra, on))
         text = nbgrader_cfg
         if role.startswith("grader-"):
