@@ -591,6 +591,8 @@ COURIER_PROFILE = {
     ],
     "at_least": 3,
 }
+# Source: the planted consignment indicators above (new importer, off-trade goods, unusual
+# origin, low value per kg, watch-listed declarant, the cocaine routes before and after the shift).
 FRONT_COMPANY_PROFILE = {
     "any_of": [
         ("importer_prior_declarations", "<=", 1),
