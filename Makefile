@@ -109,7 +109,7 @@ $(HUB_PROXY): hub/package.json hub/package-lock.json
 hub-env:
 	$(PYTHON) hub/hubenv.py build --prefix $(HUB_PREFIX)
 
-hub: hub-env $(HUB_PROXY)
+hub: debian-packages hub-env $(HUB_PROXY)
 	$(HUB_PREFIX)/venv/bin/cenlab-hub-roster --state $(HUB_STATE) apply $(ROSTER)
 	CENLAB_HUB_STATE=$(HUB_STATE) $(HUB_PREFIX)/venv/bin/jupyterhub -f hub/jupyterhub_config.py
 

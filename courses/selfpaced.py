@@ -2,13 +2,16 @@
 
 ``build`` makes the trainee's own ``work/`` folder: the student version of every assignment
 (nbgrader ``generate_assignment``, run in a scratch copy of each course) copied to
-``work/<course>/<assignment>/``, the self-paced exercises to ``work/exercises/``, the CEN
-dashboard to ``work/dashboards/`` and the start page to ``work/start.ipynb``. Work already in
-``work/`` is never overwritten (``--force`` replaces it).
+``work/<course>/<assignment>/``, the self-paced exercises to ``work/exercises/``, the glossary
+(``docs/glossary.md``) beside them, the CEN dashboard to ``work/dashboards/`` and the start page
+to ``work/start.ipynb``. Work already in ``work/`` is never overwritten (``--force`` replaces it).
 
 ``grade`` autogrades the trainee's own notebooks in ``work/`` in a scratch copy of each course
 (the solutions never enter ``work/``), writes the feedback pages to
-``work/feedback/<course>/<assignment>/`` and prints the scores and where the pages are.
+``work/feedback/<course>/<assignment>/`` and prints the scores and where the pages are. Beside
+each feedback page, ``<notebook>-mark-scheme.html`` gives the model answer and mark scheme of
+every answer graded by hand, taken from the source notebook: a trainee sees them only once
+graded, never in the work folder before.
 
     python courses/selfpaced.py build [--work work] [--force] [course/assignment ...]
     python courses/selfpaced.py grade [--work work] [course/assignment ...]
@@ -17,6 +20,8 @@ dashboard to ``work/dashboards/`` and the start page to ``work/start.ipynb``. Wo
 from __future__ import annotations
 
 import argparse
+import html
+import re
 import shutil
 import sys
 import tempfile
@@ -32,6 +37,11 @@ WORK = REPO / "work"
 STUDENT = "me"
 IGNORE = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "outbox", "outbox-*")
 EXTRAS = {"exercises": REPO / "exercises", "dashboards": REPO / "dashboards"}
+# Single files copied into the work folder, by their place there: the exercises and the start
+# page link the glossary as exercises/glossary.md.
+FILES = {"exercises/glossary.md": REPO / "docs" / "glossary.md"}
+SOLUTION = re.compile(r"### BEGIN SOLUTION\n?(.*?)### END SOLUTION", re.DOTALL)
+MARK_SCHEME = "-mark-scheme.html"
 
 
 @dataclass
@@ -45,6 +55,7 @@ class Graded:
     auto_max: float
     manual_max: float
     feedback: list[Path]
+    mark_schemes: list[Path]
 
     def line(self) -> str:
         by_hand = f"; {self.manual_max:g} more by hand" if self.manual_max else ""
@@ -123,6 +134,9 @@ def build(work=WORK, *, only=None, force: bool = False, courses_root=COURSES) ->
                     continue
                 if _copy(item, work / name / item.name, force):
                     copied.append(work / name / item.name)
+    for place, src in FILES.items():
+        if _copy(src, work / place, force):
+            copied.append(work / place)
     if _copy(courses_root / "start.ipynb", work / "start.ipynb", force):
         copied.append(work / "start.ipynb")
     return copied
@@ -141,6 +155,59 @@ def _scores(api, assignment: str) -> tuple[float, float, float]:
                 else:
                     manual_max += float(grade.max_score)
     return auto, auto_max, manual_max
+
+
+def _by_hand(nb) -> list[tuple[str, str, float, str]]:
+    """The answers of ``nb`` graded by hand: (grade id, the question, points, model answer and
+    mark scheme). The question is the nearest markdown cell before the answer that asks one."""
+    out, question = [], ""
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution") and meta.get("grade"):
+            found = SOLUTION.search(cell.source)
+            answer = (found.group(1) if found else cell.source).strip()
+            if cell.cell_type == "code":
+                answer = f"```python\n{answer}\n```"
+            out.append((meta["grade_id"], question, float(meta.get("points", 0)), answer))
+        elif cell.cell_type == "markdown" and not meta and "**Question" in cell.source:
+            question = cell.source
+    return out
+
+
+def write_mark_schemes(source: Path, dest: Path) -> list[Path]:
+    """For each notebook of the assignment folder ``source`` with answers graded by hand, the page
+    ``<notebook>-mark-scheme.html`` in ``dest``, linked from the end of its feedback page."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    pages = []
+    for path in sorted(source.glob("*.ipynb")):
+        answers = _by_hand(nbformat.read(str(path), as_version=4))
+        if not answers:
+            continue
+        cells = [nbformat.v4.new_markdown_cell(
+            f"# Mark scheme: {path.stem}\n\nThe model answer and mark scheme of each question "
+            "graded by hand. Compare them with your own answers in the feedback page; your "
+            "instructor, if you have one, gives these points."
+        )]  # fmt: skip
+        for grade_id, question, points, answer in answers:
+            cells.append(nbformat.v4.new_markdown_cell(f"---\n\n*{grade_id}, {points:g} points*"))
+            if question:
+                cells.append(nbformat.v4.new_markdown_cell(question))
+            cells.append(nbformat.v4.new_markdown_cell(answer))
+        body, _ = HTMLExporter().from_notebook_node(nbformat.v4.new_notebook(cells=cells))
+        page = dest / f"{path.stem}{MARK_SCHEME}"
+        page.write_text(body, encoding="utf-8")
+        pages.append(page)
+        feedback = dest / f"{path.stem}.html"
+        if feedback.exists():
+            link = (f'<p><a href="{html.escape(page.name)}">Model answers and mark scheme of the '
+                    "questions graded by hand</a></p>")  # fmt: skip
+            text = feedback.read_text(encoding="utf-8")
+            at = text.rfind("</body>")
+            text = text[:at] + link + text[at:] if at >= 0 else text + link
+            feedback.write_text(text, encoding="utf-8")
+    return pages
 
 
 def grade(work=WORK, *, only=None, courses_root=COURSES) -> list[Graded]:
@@ -171,7 +238,10 @@ def grade(work=WORK, *, only=None, courses_root=COURSES) -> list[Graded]:
                     shutil.copy(page, dest / page.name)
                 auto, auto_max, manual_max = _scores(api, a)
                 pages = sorted(dest.glob("*.html"))
-                results.append(Graded(course_dir.name, a, auto, auto_max, manual_max, pages))
+                schemes = write_mark_schemes(scratch.source(a), dest)
+                results.append(
+                    Graded(course_dir.name, a, auto, auto_max, manual_max, pages, schemes)
+                )
     return results
 
 
@@ -196,6 +266,8 @@ def main(argv=None) -> int:
             print(g.line())
             for page in g.feedback:
                 print(f"  feedback: {page}")
+            for page in g.mark_schemes:
+                print(f"  model answers and mark scheme: {page}")
     except (ValueError, RuntimeError) as err:
         print(f"selfpaced: {err}", file=sys.stderr)
         return 1

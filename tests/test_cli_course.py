@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import pandas as pd
 import pytest
 from test_itemanalysis import SCORES, make_course
@@ -70,9 +68,3 @@ def test_user_errors_are_one_line_with_exit_2(demo, argv, words, capsys):
     assert cli.main(["course", *argv]) == 2
     err = capsys.readouterr().err.strip()
     assert words in err and "\n" not in err and err.startswith("cenlab course: error:")
-
-
-def test_grade_refuses_without_root(demo, monkeypatch, capsys):
-    monkeypatch.setattr(os, "geteuid", lambda: 1000)
-    assert cli.main(["course", "grade", str(demo), "a1"]) == 2
-    assert "--unsafe-same-user" in capsys.readouterr().err

@@ -271,11 +271,12 @@ def start_hub(
     grader_prefix: str = f"{P}g-",
     config: Path | None = None,
     env: dict | None = None,
+    make=None,
 ) -> Hub:
-    """Build the environment, apply a roster of (user, full name, role) rows for COURSE, start
-    the hub (with ``config``, hub/jupyterhub_config.py by default, and the settings ``env`` on
-    top of this process's environment); ``addfinalizer`` receives the clean-up, which removes
-    everything made here."""
+    """Build the environment, apply a roster of (user, full name, role) rows for COURSE (made
+    by ``make(folder)``, ``make_course`` by default), start the hub (with ``config``,
+    hub/jupyterhub_config.py by default, and the settings ``env`` on top of this process's
+    environment); ``addfinalizer`` receives the clean-up, which removes everything made here."""
     _need(os.geteuid() == 0, "the hub tests must run as root: they create system users")
     _need(shutil.which("useradd") is not None, "useradd is missing (Debian package passwd)")
     _need(shutil.which("node") is not None, "node is missing: install Node.js 20 or newer")
@@ -309,7 +310,7 @@ def start_hub(
     addfinalizer(cleanup)
     os.chmod(tmp, 0o755)
     state, courses = tmp / "state", tmp / "courses"
-    make_course(courses)
+    (make or make_course)(courses)
     roster = tmp / "roster.csv"
     rows = [f"{user},{name},{role},{COURSE}" for user, name, role in roster_rows]
     roster.write_text("username,full_name,role,courses\n" + "\n".join(rows) + "\n")
@@ -333,6 +334,7 @@ def start_hub(
         text=True,
     )
     assert applied.returncode == 0, applied.stderr
+    assert "warning" not in applied.stderr, applied.stderr  # the formgrader can autograde
     sheet = (state / "codes-sheet.csv").read_text().splitlines()[1:]
     codes = {line.split(",")[0]: line.split(",")[2] for line in sheet}
 

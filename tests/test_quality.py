@@ -161,8 +161,9 @@ def test_a_correct_record_has_no_findings_and_scores_100():
             {"departure_country": "NA"},
             "route_loop",
             "destination_country",
-            "departure and destination are both NA: smuggled goods go from one country to another. "
-            "Check both, and use XX for an end that is not known.",
+            "departure and destination are both NA: goods that cross a border go from one country "
+            "to another. Check both, use XX for an end that is not known, and record a seizure made "
+            "inside one country as direction Internal.",
         ),
         (
             {"quantity": 2400.0},
@@ -185,6 +186,24 @@ def test_each_mistake_gives_one_finding_with_a_plain_message(change, rule, field
     found = only_finding(records(change))
     assert (found["rule"], found["field"], found["message"]) == (rule, field, message)
     assert found["dimension"] == next(r.dimension for r in RULES if r.name == rule)
+
+
+def test_route_loop_spares_internal_seizures_and_flags_the_others():
+    """A seizure inside one country (direction Internal) starts and ends there: no finding. The
+    same route on an Import, Export or Transit record is a mistake; XX at both ends is not."""
+    df = records(
+        {"direction": "Internal", "departure_country": "NA", "destination_country": "NA"},
+        {"direction": "Import", "departure_country": "NA", "destination_country": "NA"},
+        {"direction": "Internal", "departure_country": "XX", "destination_country": "NA"},
+        {"direction": "Transit", "departure_country": "BR", "destination_country": "BR"},
+        {"direction": "Export", "departure_country": "XX", "destination_country": "XX"},
+        {"direction": "Internal", "departure_country": "BR", "destination_country": "BR"},
+    )
+    found = validate(df, as_of=AS_OF).findings
+    assert found[["row", "rule", "field", "value"]].values.tolist() == [
+        [1, "route_loop", "destination_country", "NA"],
+        [3, "route_loop", "destination_country", "BR"],
+    ]
 
 
 def test_the_value_per_unit_message_names_one_of_the_unit():

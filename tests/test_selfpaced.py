@@ -58,6 +58,24 @@ def test_build_adds_the_exercises_dashboard_and_start_page(work):
     assert (work / "dashboards" / "cen-dashboard.ipynb").exists()
 
 
+def test_build_copies_the_glossary_where_the_start_page_and_exercises_link_it(work):
+    """One glossary, docs/glossary.md, copied (not linked) to work/exercises/glossary.md."""
+    copy = work / "exercises" / "glossary.md"
+    assert copy.is_file() and not copy.is_symlink()
+    assert copy.read_bytes() == (REPO / "docs" / "glossary.md").read_bytes()
+    start = nbformat.read(str(work / "start.ipynb"), as_version=4)
+    links = {m for c in start.cells for m in LINK.findall(c.source)}
+    assert "exercises/glossary.md" in links
+    assert [
+        x for x in links if "://" not in x and x.endswith(".md") and not (work / x).exists()
+    ] == []
+    for exercise in (work / "exercises").rglob("*.ipynb"):
+        nb = nbformat.read(str(exercise), as_version=4)
+        for target in {m for c in nb.cells for m in LINK.findall(c.source)}:
+            if target.endswith("glossary.md"):
+                assert (exercise.parent / target).resolve() == copy.resolve(), exercise
+
+
 def test_build_never_overwrites_the_trainees_work(work):
     mine = work / ASSIGNMENT[0] / ASSIGNMENT[1] / NOTEBOOK
     mine.write_text("my answers", encoding="utf-8")
@@ -73,6 +91,38 @@ def test_build_never_overwrites_the_trainees_work(work):
 def test_an_unknown_assignment_is_named(tmp_path):
     with pytest.raises(ValueError, match="unknown assignment 'risk-profiling/99-nothing'"):
         selfpaced.build(tmp_path, only=["risk-profiling/99-nothing"])
+
+
+def _model_answer_words() -> str:
+    """A run of plain words from the first model answer graded by hand in the source notebook."""
+    nb = nbformat.read(
+        str(REPO / "courses" / ASSIGNMENT[0] / "source" / ASSIGNMENT[1] / NOTEBOOK), 4
+    )
+    [answer, *_] = [c.source for c in nb.cells
+                    if c.metadata.get("nbgrader", {}).get("solution")
+                    and c.metadata["nbgrader"].get("grade")]  # fmt: skip
+    return max(re.findall(r"[A-Za-z ,]{40,}", answer.split("Model answer", 1)[-1]), key=len)
+
+
+def test_the_mark_scheme_reaches_the_trainee_only_with_the_feedback(work):
+    """Nothing of a model answer is in work/ after the build; grading the trainee's (here blank)
+    work puts the model answers and mark schemes beside the feedback, linked from it."""
+    words = _model_answer_words()
+    assert len(words) >= 40
+    before = [p for p in work.rglob("*") if p.is_file()
+              and words in p.read_text(encoding="utf-8", errors="ignore")]  # fmt: skip
+    assert before == []
+    [graded] = selfpaced.grade(work, only=["/".join(ASSIGNMENT)])
+    assert graded.auto_score == 0
+    folder = work / "feedback" / ASSIGNMENT[0] / ASSIGNMENT[1]
+    [scheme] = graded.mark_schemes
+    assert scheme == folder / NOTEBOOK.replace(".ipynb", "-mark-scheme.html")
+    text = scheme.read_text(encoding="utf-8")
+    assert words in text and "Mark scheme" in text
+    assert not [m for m in course.MARKERS if m in text]
+    [page] = graded.feedback
+    assert scheme.name in page.read_text(encoding="utf-8")
+    assert words not in page.read_text(encoding="utf-8")
 
 
 def test_grading_the_instructors_answers_gives_full_autograded_marks(work):
@@ -102,6 +152,8 @@ def test_start_page_links_every_course_exercise_and_tool():
     links = {m for c in nb.cells for m in LINK.findall(c.source) if "://" not in m}
 
     def in_repo(link: str) -> Path:
+        if link in selfpaced.FILES:  # copied into the work folder by the build
+            return selfpaced.FILES[link]
         parts = Path(link).parts
         if parts[0] in ("exercises", "dashboards"):
             return REPO / link

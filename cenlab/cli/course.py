@@ -19,15 +19,17 @@ def add(sub) -> None:
     action("build", "make the student version of every assignment", assignment=False)
     a = action("check", "check every assignment end to end (for course authors)", False)
     a.add_argument("--jobs", type=int, default=1, help="assignments checked at a time")
+    a.add_argument("--assignment", action="append", help="only this assignment (repeatable)")
+    a.add_argument(
+        "--mutants",
+        action="store_true",
+        help="instead: run wrong variants of each answer through its tests, list the survivors",
+    )
+    a.add_argument("--min-score", type=float, default=0.95, help="with --mutants: share caught")
     a = action("grade", "autograde every submission, sandboxed, in parallel")
     a.add_argument("--jobs", type=int, default=1, help="trainees graded at a time")
     a.add_argument("--student", action="append", help="grade only this trainee (repeatable)")
     a.add_argument("--no-progress", action="store_true", help="no progress bar")
-    a.add_argument(
-        "--unsafe-same-user",
-        action="store_true",
-        help="without root: run trainees' code as yourself, with no sandbox",
-    )
     a = action("feedback", "write each graded trainee's feedback (HTML)")
     a.add_argument("--student", action="append", help="only this trainee (repeatable)")
     a = action("export", "grades as CSV in nbgrader's export columns", assignment=False)
@@ -59,7 +61,6 @@ def run(args) -> int:
             args.assignment,
             jobs=args.jobs,
             students=args.student,
-            unsafe_same_user=args.unsafe_same_user,
             progress=not args.no_progress,
         )
         print(run.table())
@@ -97,6 +98,12 @@ def _course_check(args) -> int:
     pairs = [(c, a) for c, a in course.find_assignments(folder.parent) if c == folder]
     if not pairs:
         raise UsageError(f"no assignment under {folder}/source/")
+    unknown = sorted(set(args.assignment or ()) - {a for _, a in pairs})
+    if unknown:
+        raise UsageError(f"no assignment {unknown} in {folder.name}; found {[a for _, a in pairs]}")
+    pairs = [(c, a) for c, a in pairs if not args.assignment or a in args.assignment]
+    if args.mutants:
+        return _mutant_check(pairs, args.min_score)
     results = course.check_assignments(pairs, jobs=args.jobs)
     failed = 0
     for (c, a), result in zip(pairs, results):
@@ -106,4 +113,17 @@ def _course_check(args) -> int:
             if p not in result.problems():
                 print(f"  PROBLEM: {p}")
         failed += bool(problems)
+    return 1 if failed else 0
+
+
+def _mutant_check(pairs, min_score: float) -> int:
+    from cenlab.course import CoursePaths, check_mutants
+
+    if not 0 <= min_score <= 1:
+        raise UsageError(f"--min-score should be a share between 0 and 1, not {min_score}")
+    failed = 0
+    for c, a in pairs:
+        report = check_mutants(CoursePaths(c).source(a))
+        print(report.table())
+        failed += report.score < min_score or bool(report.problems)
     return 1 if failed else 0

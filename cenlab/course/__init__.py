@@ -2,7 +2,8 @@
 
 ``paths`` spells every path rule of a course folder once; ``api`` opens nbgrader's API on it.
 Authors: ``checks`` (the end-to-end check: source full marks, blank zero, wrong submissions lose),
-``notebooks`` (static checks of committed notebooks), ``data`` (assignment data files);
+``notebooks`` (static checks of committed notebooks), ``data`` (assignment data files),
+``mutations`` and ``mutants`` (do the tests catch small wrong variants of each answer?);
 ``python -m cenlab.course check|build-data``. Instructors: ``commands`` (build, feedback,
 export), ``grading`` (sandboxed parallel autograding), ``cohort`` (simulated cohorts),
 ``itemanalysis`` (which questions the cohort missed).
@@ -38,6 +39,8 @@ EXPORTS = (  # name -> the module that defines it
         "checks",
     )
     | dict.fromkeys(["build_data", "data_problems"], "data")
+    | dict.fromkeys(["check_mutants", "MutantReport", "Outcome"], "mutants")
+    | dict.fromkeys(["mutate", "Mutation"], "mutations")
     | dict.fromkeys(
         ["MARKERS", "notebook_problems", "convention_problems", "grade_ids"], "notebooks"
     )

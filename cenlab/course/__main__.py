@@ -1,4 +1,5 @@
-"""``python -m cenlab.course check|build-data <assignment folders>``: the author's commands."""
+"""``python -m cenlab.course check [--mutants]|build-data <assignment folders>``: the author's
+commands."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 
 from cenlab.course.checks import full_check
 from cenlab.course.data import build_data
+from cenlab.course.mutants import check_mutants
 from cenlab.course.paths import CoursePaths
 
 
@@ -19,6 +21,8 @@ def main(argv=None) -> int:
     chk = sub.add_parser("check", help="generate, autograde and check assignments")
     chk.add_argument("assignments", nargs="+", help="courses/<course>/source/<assignment> folders")
     chk.add_argument("--keep", help="keep the scratch course in this folder")
+    chk.add_argument("--mutants", action="store_true", help="instead: the mutation check")
+    chk.add_argument("--min-score", type=float, default=0.95, help="with --mutants: share caught")
     bld = sub.add_parser("build-data", help="rebuild an assignment's data files")
     bld.add_argument("assignments", nargs="+", help="courses/<course>/source/<assignment> folders")
     args = parser.parse_args(argv)
@@ -31,6 +35,13 @@ def main(argv=None) -> int:
             for path in build_data(folder):
                 print(f"wrote {path}")
         return 0
+    if args.mutants:
+        if not 0 <= args.min_score <= 1:
+            parser.error(f"--min-score should be a share between 0 and 1, not {args.min_score}")
+        reports = [check_mutants(folder) for folder in folders]
+        for report in reports:
+            print(report.table())
+        return int(any(r.score < args.min_score or r.problems for r in reports))
     failed = 0
     for folder in folders:
         workdir = None if args.keep is None else Path(args.keep) / folder.name

@@ -29,7 +29,12 @@ def course_config(course_dir, *, scratch=None):
     course folder or of the machine's exchange is touched."""
     from traitlets.config import Config
 
+    from cenlab.course.grading.settings import AUTOGRADE_PREPROCESSORS, FEEDBACK_PREPROCESSORS
+
     cfg = Config(load_config(course_dir))
+    # Trainee code never runs unconfined, nor in the kernel that runs the tests.
+    cfg.Autograde.autograde_preprocessors = list(AUTOGRADE_PREPROCESSORS)
+    cfg.GenerateFeedback.preprocessors = list(FEEDBACK_PREPROCESSORS)  # no hidden test shown
     where = CoursePaths(Path(course_dir if scratch is None else scratch).resolve())
     cfg.CourseDirectory.root = str(where.root)
     if scratch is not None:

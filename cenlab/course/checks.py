@@ -11,6 +11,7 @@ From a shell: ``python -m cenlab.course check courses/seizure-analysis/source/01
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 import time
@@ -53,6 +54,7 @@ class CheckResult:
     errors: dict[str, str] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     root: str = ""
+    why: dict[str, str] = field(default_factory=dict)  # item -> the source's error there
 
     @property
     def autograded(self) -> list[Item]:
@@ -78,13 +80,15 @@ class CheckResult:
         for item in self.autograded:
             got = self.score(REFERENCE, item)
             if got != item.max_score:
-                out.append(f"the source notebook scores {got:g}/{item.max_score:g} on {item.key}")
+                why = f" ({self.why[item.key]})" if item.key in self.why else ""
+                out.append(
+                    f"the source notebook scores {got:g}/{item.max_score:g} on {item.key}{why}"
+                )
             got = self.score(BLANK, item)
             if got != 0:
                 out.append(f"the blank release scores {got:g}/{item.max_score:g} on {item.key}")
             for student in self.wrong_students:
-                if self.score(student, item) >= item.max_score:
-                    out.append(f"wrong submission {student!r} keeps full marks on {item.key}")
+                out += _wrong_problem(student, item, self.score(student, item))
         if not self.autograded:
             out.append("the assignment has no autograded test cell")
         return out
@@ -105,6 +109,20 @@ class CheckResult:
         problems = self.problems()
         lines += [f"  PROBLEM: {p}" for p in problems] or ["  all checks passed"]
         return "\n".join(lines)
+
+
+def _wrong_problem(student: str, item: Item, score: float) -> list[str]:
+    """A committed wrong submission ``wrong`` (any name) loses every item. One named
+    ``q<N>-<mistake>`` makes one mistake: it loses question N's items; named
+    ``q<N>-<mistake>-once``, it also keeps full marks on every other item (a mistake costs
+    once: later tests take the trainee's own earlier result)."""
+    one = re.fullmatch(r"(q\d+)-.+", student)
+    if one is None or item.name.startswith(f"{one.group(1)}-"):
+        if score >= item.max_score:
+            return [f"wrong submission {student!r} keeps full marks on {item.key}"]
+    elif student.endswith("-once") and score < item.max_score:
+        return [f"wrong submission {student!r} loses {item.key}, which its one mistake is not"]
+    return []
 
 
 def _release_problems(release: Path) -> list[str]:
@@ -202,6 +220,24 @@ def _run(result: CheckResult, course: CoursePaths, assignment: str, scratch: Cou
             result.errors[f"autograde of {student}"] = failure(outcome)
     if not result.errors:
         result.items, result.scores = _read_gradebook(api, assignment, students)
+        result.why = _reference_errors(scratch.autograded(REFERENCE, assignment))
+
+
+def _reference_errors(folder: Path) -> dict[str, str]:
+    """Item key -> the first error of that test cell in the source notebook's graded copy:
+    why the source loses points there."""
+    import nbformat
+
+    out = {}
+    for path in sorted(folder.glob("*.ipynb")):
+        for cell in nbformat.read(str(path), as_version=4).cells:
+            errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if errors and grade_id:
+                out[f"{path.stem}/{grade_id}"] = f"{errors[0]['ename']}: {errors[0]['evalue']}"[
+                    :300
+                ]
+    return out
 
 
 def _check_one(args) -> CheckResult:

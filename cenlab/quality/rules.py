@@ -235,14 +235,19 @@ def _reported_before_seizure(cols):
         yield from _hit("reported_date", bad, seized=_days(seized, bad))
 
 
-@rule("route_loop", "consistency", "error", ["departure_country", "destination_country"],
-      "departure and destination are both {value}: smuggled goods go from one country to "
-      "another. Check both, and use XX for an end that is not known.")  # fmt: skip
+@rule("route_loop", "consistency", "error", ["departure_country", "destination_country", "direction"],
+      "departure and destination are both {value}: goods that cross a border go from one country "
+      "to another. Check both, use XX for an end that is not known, and record a seizure made "
+      "inside one country as direction Internal.")  # fmt: skip
 def _route_loop(cols):
-    """Departure and destination are the same known country."""
+    """Departure and destination are the same known country, on a seizure that is not Internal
+    (a seizure inside one country legitimately starts and ends there)."""
     codes = sorted(schema.country_codes() - {schema.UNKNOWN_COUNTRY})
     dep, dest = cols.lookup("departure_country", codes), cols.lookup("destination_country", codes)
-    yield from _hit("destination_country", (dep >= 0) & (dep == dest))
+    internal = np.zeros(len(dep), dtype=bool)
+    if cols.has("direction"):
+        internal = cols.lookup("direction", ["Internal"]) == 0
+    yield from _hit("destination_country", (dep >= 0) & (dep == dest) & ~internal)
 
 
 # --- plausibility ---------------------------------------------------------------------------

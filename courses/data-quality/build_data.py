@@ -47,7 +47,57 @@ ASSIGNMENTS = {
 def _received():
     # The office's file reaches the coordinator before CEN: no report date yet.
     seizures = make_seizures(**RECEIVED).assign(reported_date=pd.NaT)
-    return inject_defects(seizures, **RECEIVED_DEFECTS)
+    return _teaching_cases(*inject_defects(seizures, **RECEIVED_DEFECTS))
+
+
+def _teaching_cases(df: pd.DataFrame, key: pd.DataFrame):
+    """Records that tell a right method from a plausible wrong one, on records no defect touched
+    (each listed here with the mistake it catches); damaged ones are added to the answer key.
+
+    - optional fields left empty (correct), so that "any empty field" is not "a mandatory one";
+    - the first date written 08/11/2025, so that pandas cannot guess every format from it;
+    - dates on the boundaries: 2025-12-31 (the cut-off, in this period), 2026-01-01 (next
+      period), 2026-03-31 (the day of the check: next period, not future), and 2026-07-14 (in
+      2026 but in the future: the year alone does not tell late from future);
+    - a seizure entered twice, the second copy with a corrected quantity: the same seizure id
+      on rows that are not identical;
+    - a record with two findings (section and route) that none of the trainee's checks covers.
+    """
+    df, rows = df.copy(), []
+    clean = [i for i in range(len(df)) if i not in set(key["row"])]
+
+    def damage(i, field, value, defect, rule, dimension):
+        rows.append({"row": i, "seizure_id": df.at[i, "seizure_id"], "field": field,
+                     "defect": defect, "rule": rule, "dimension": dimension,
+                     "original": df.at[i, field], "damaged": value})  # fmt: skip
+        df.at[i, field] = value
+
+    assert clean[0] == 0, "the first record must be clean to carry the first date"
+    first = pd.Timestamp(df.at[0, "seizure_date"])
+    damage(0, "seizure_date", f"{first:%d/%m/%Y}", "mixed_date_format", "date_format", "validity")
+    for i in clean[40:46]:  # optional fields, empty and correct
+        df.at[i, "commodity_detail" if i % 2 else "hs_code"] = None
+    df.at[clean[50], "value_usd"] = np.nan
+    df.at[clean[60], "seizure_date"] = "2025-12-31"  # a correct record on the cut-off day
+    damage(clean[70], "seizure_date", "2026-01-01", "after_cutoff", "after_cutoff", "timeliness")
+    damage(clean[80], "seizure_date", "2026-03-31", "after_cutoff", "after_cutoff", "timeliness")
+    damage(clean[90], "seizure_date", "2026-07-14", "future_date", "future_date", "timeliness")
+    # Two findings on one record that no check of the trainee's covers: records are not findings.
+    two = next(i for i in clean[110:] if df.at[i, "direction"] != "Internal"
+               and df.at[i, "destination_country"] not in ("XX", None)
+               and df.at[i, "section"] != "Revenue")  # fmt: skip
+    df = df.astype({"section": object, "departure_country": object})
+    damage(two, "section", "Revenue", "section_mismatch", "section_commodity", "consistency")
+    damage(two, "departure_country", df.at[two, "destination_country"],
+           "same_departure_destination", "route_loop", "consistency")  # fmt: skip
+    copy = df.loc[[clean[100]]].assign(quantity=lambda d: d["quantity"] * 1.1)
+    df = pd.concat([df, copy], ignore_index=True)
+    rows.append({"row": len(df) - 1, "seizure_id": copy["seizure_id"].iloc[0],
+                 "field": "seizure_id", "defect": "duplicate_seizure",
+                 "rule": "seizure_id_unique", "dimension": "uniqueness", "original": None,
+                 "damaged": copy["seizure_id"].iloc[0]})  # fmt: skip
+    key = pd.concat([key, pd.DataFrame(rows)], ignore_index=True)
+    return df, key.sort_values(["row", "field"], kind="stable", ignore_index=True)
 
 
 def answer_key(assignment: str = "02-finding-and-fixing-errors"):
@@ -63,20 +113,54 @@ def _extract() -> dict:
     x = make_seizures(**EXTRACT, nominal=True)
     seizures, _ = inject_defects(x.seizures, **EXTRACT_DEFECTS)
     couriers = x.persons[x.persons["role"] == "Courier"].drop_duplicates("case_id")
-    who = seizures[["case_id"]].merge(couriers, on="case_id", how="left")
-    named = who["family_name"].notna().to_numpy()
-    remarks = np.where(
-        named,
-        "Courier " + who["given_names"].fillna("") + " " + who["family_name"].fillna("")
-        + ", passport " + who["passport_number"].fillna("") + ", detained.",
+    who = seizures[["case_id"]].merge(couriers, on="case_id", how="left").fillna("")
+    name = who["given_names"] + " " + who["family_name"]
+    number = who["passport_number"]
+    # Officers write remarks their own way: the word "passport" in any case, or another word for
+    # it, or none, and sometimes the word without a number. Only the number is the leak.
+    named_templates = [
+        "Courier " + name + ", passport " + number + ", detained.",
+        "Passenger " + name + " arrested; Passport no. " + number + " retained.",
+        "Travel document " + number + " of the courier copied to the file.",
+        "PASSPORT " + number + " SEEN AT CHECK-IN; " + name.str.upper() + " ESCORTED.",
+        "Courier fled before the control; no passport found.",
+    ]
+    unnamed_templates = [
         "Goods found; nobody detained.",
-    )  # fmt: skip
+        "Goods abandoned at the counter; no passport to check.",
+    ]
+    pick = np.random.default_rng(EXTRACT["seed"]).integers(0, 5, len(who))
+    texts = [np.broadcast_to(np.asarray(t, dtype=object), len(who)) for t in named_templates]
+    named = np.select([pick == k for k in range(5)], texts)
+    unnamed = np.where(pick % 2 == 0, *unnamed_templates)
+    remarks = np.where(who["family_name"].to_numpy() != "", named, unnamed)
     seizures = seizures.assign(
         national_ref=[f"NCEN-2025-{i:06d}" for i in range(1, len(seizures) + 1)],
         remarks=remarks,
     )
+    # One record held back for two reasons (an invalid country and a section that does not
+    # match the commodity): records held back are not reasons for holding back.
+    i = _first_clean_record(seizures)
+    seizures = seizures.astype({"departure_country": object, "section": object})
+    seizures.loc[i, ["departure_country", "section"]] = ["EU", _other_section(seizures, i)]
+    # nCEN orders its columns its own way: the national reference first, the remarks beside the
+    # seizure date, the CEN fields not in CEN's order.
+    first = ["national_ref", "seizure_id", "case_id", "seizure_date", "remarks"]
+    seizures = seizures[first + [c for c in seizures.columns if c not in first]]
     return {"seizures": seizures, "persons": x.persons, "companies": x.companies,
             "conveyances": x.conveyances}  # fmt: skip
+
+
+def _first_clean_record(seizures: pd.DataFrame) -> int:
+    """The first record the validator finds nothing wrong with."""
+    from cenlab.quality import validate
+
+    flagged = set(validate(seizures, as_of="2026-01-15").findings["row"])
+    return next(i for i in range(len(seizures)) if i not in flagged)
+
+
+def _other_section(seizures: pd.DataFrame, i: int) -> str:
+    return "Revenue" if seizures.at[i, "section"] != "Revenue" else "Drugs"
 
 
 def build(assignment: str, out) -> list:

@@ -204,6 +204,10 @@ def main(argv=None) -> int:
                 print(f"  {user:<20} {name:<30} {code}")
     else:
         print("no new codes: everyone already has one (reissue USER for a lost code)")
+    for course, info in done["settings"]["courses"].items():
+        why = state_mod.grading_problem(info["grader"])
+        if why:
+            print(f"warning: the formgrader of {course} cannot autograde: {why}", file=sys.stderr)
     return 0
 
 

@@ -191,7 +191,7 @@ def _courses_and_exchange(state: Path, courses, courses_src: Path, grader_prefix
     os.chmod(exchange, 0o755)
     graders = {}
     for course in courses:
-        # Grading runs trainees' code as this account, so a hostile cell reaches this course only.
+        # The formgrader runs as this account; trainees' code it grades runs in bubblewrap.
         grader = ensure_user(f"{grader_prefix}{course}", f"nbgrader grader of {course}")
         graders[course] = grader.pw_name
         _install_course(
@@ -204,6 +204,33 @@ def _courses_and_exchange(state: Path, courses, courses_src: Path, grader_prefix
     (state / "courses").mkdir(exist_ok=True)
     os.chmod(state / "courses", 0o755)
     return graders
+
+
+# Run as a grader account by ``grading_problem``: what the formgrader's Autograde does first.
+PROBE = (
+    "import sys\n"
+    "from cenlab.course.grading import bubble\n"
+    "why = bubble.probe(workdir=sys.argv[1])\n"
+    "print(why or '', end='')\n"
+)
+
+
+def grading_problem(grader: str, python: str = sys.executable) -> str | None:
+    """None when ``grader``'s Autograde can start a sandboxed kernel here (bubblewrap
+    installed, user namespaces allowed, this Python readable by that account), else why not,
+    in one line."""
+    import tempfile
+
+    entry = pwd.getpwnam(grader)
+    with tempfile.TemporaryDirectory(prefix="cenlab-probe-") as folder:
+        os.chmod(folder, 0o700)
+        os.chown(folder, entry.pw_uid, entry.pw_gid)
+        cmd = ["runuser", "-u", grader, "--", python, "-I", "-c", PROBE, folder]
+        done = subprocess.run(cmd, capture_output=True, text=True, cwd="/", timeout=120)
+    if done.returncode != 0:
+        lines = done.stderr.strip().splitlines() or [f"exit status {done.returncode}"]
+        return f"{python} does not run as {grader}: {lines[-1]}"
+    return done.stdout.strip() or None
 
 
 def remove_all(state, grader_prefix: str = GRADER_PREFIX) -> list[str]:
@@ -279,6 +306,26 @@ echo "node: Node.js is not available in a trainee's server" >&2
 exit 127
 """
 FRAME_SELF = {"headers": {"Content-Security-Policy": "frame-ancestors 'self'"}}
+# The formgrader's autograde pipeline: nbgrader's, with its Execute step replaced by cenlab's
+# confined one (trainee code and tests in two bubblewrap-sandboxed kernels). The same list as
+# cenlab.course.grading.settings.AUTOGRADE_PREPROCESSORS (this package does not import cenlab;
+# tests/test_hub_grading.py checks that the two are equal).
+AUTOGRADE_PREPROCESSORS = [
+    "cenlab.course.grading.confined.ConfinedExecute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+# Feedback without the hidden tests (nbgrader's own shows them): the same list as
+# cenlab.course.grading.settings.FEEDBACK_PREPROCESSORS.
+FEEDBACK_PREPROCESSORS = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    "nbgrader.preprocessors.ClearHiddenTests",
+]
 
 
 # JupyterLab's extensions, from the environment and the system only: JupyterLab serves the
@@ -337,6 +384,10 @@ def write_jupyter_config(state: Path, settings: dict) -> None:
             text += (
                 'c.HTMLExporter.preprocessors = ["nbconvert.preprocessors.sanitize.SanitizeHTML"]\n'
             )
+            # Autograde runs trainees' cells and the tests in two sandboxed kernels, never in
+            # this account's own processes (cenlab.course.grading.confined).
+            text += f"c.Autograde.autograde_preprocessors = {AUTOGRADE_PREPROCESSORS!r}\n"
+            text += f"c.GenerateFeedback.preprocessors = {FEEDBACK_PREPROCESSORS!r}\n"
         _write(d / "nbgrader_config.py", text)
         # The servers use this folder as their JUPYTER_CONFIG_DIR too (nothing from the home
         # folder): the marker stops Jupyter from trying to migrate ~/.ipython into it at start.

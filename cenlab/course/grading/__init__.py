@@ -2,8 +2,10 @@
 
 1. ``vetting``: each submission read without running it (foreign files, links, damaged or
    changed notebooks, test cells put back);
-2. ``worker``, ``executor``, ``sandbox``, ``launcher``: autograding in parallel, every kernel
-   confined, from workers forked off a server that imported nbgrader once;
+2. ``worker``, ``confined``, ``bubble``, ``sandbox``, ``executor``: autograding in parallel from
+   workers forked off a server that imported nbgrader once; trainee code and tests each in a
+   kernel of their own in bubblewrap, answers crossing as data (``plan``, ``relay``,
+   ``serve``, ``remote``, ``wire``);
 3. ``merge``: the scores into the one gradebook, in the instructor's process only.
 ``run.grade`` runs the three and writes a status per trainee; ``settings`` holds the limits
 (``c.CenlabGrader.*`` in the course's nbgrader_config.py). Names are imported on first use:

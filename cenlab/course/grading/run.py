@@ -7,10 +7,10 @@ kernel confined to the sandbox, merge the scores into the one gradebook.
    deleted or changed test cells are put back.
 2. Autograding (``cenlab.course.grading.worker``), ``jobs`` trainees at a time: each of
    ``jobs`` long-lived worker processes grades one trainee after another in its own private
-   course with its own copy of the gradebook; every kernel runs as the worker's grader account
-   in a private view of the file system (``cenlab.course.grading.sandbox``,
-   ``cenlab.course.grading.launcher``). The workers are forked from a server process that has
-   imported nbgrader once.
+   course with its own copy of the gradebook. The trainee's cells and the tests run in two
+   kernels, each in bubblewrap (``confined``, ``bubble``), as the worker's grader account when
+   root grades (``sandbox``), else as whoever grades. The workers are forked from a server
+   process that has imported nbgrader once.
 3. Merging (``cenlab.course.grading.merge``), in the instructor's process only, as each trainee
    finishes: the scores go into the course gradebook through nbgrader's API, one commit per
    trainee in one gradebook session, with nbgrader's own rules (a manual score already given
@@ -31,7 +31,7 @@ import shutil
 import sqlite3
 import tempfile
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -106,6 +106,7 @@ class GradeRun:
     outcomes: dict[str, Outcome]
     status_file: Path | None = None
     sandbox: str = ""
+    splits: dict[str, dict[str, float]] = field(default_factory=dict)  # seconds per step
 
     def table(self) -> str:
         width = max([len(s) for s in self.outcomes] + [7]) + 2
@@ -125,32 +126,28 @@ def grade(
     *,
     jobs: int = 1,
     students=None,
-    unsafe_same_user: bool = False,
     progress: bool = True,
 ) -> GradeRun:
     """Vet, autograde (``jobs`` trainees at a time, each kernel sandboxed) and merge the scores
     of every trainee who submitted ``assignment``; see the module doc."""
-    sandboxed = _may_run_trainees_code(jobs, unsafe_same_user)
     worker.start_server()  # imports nbgrader for the workers while this process vets
     course = CoursePaths(Path(course_dir).resolve())
     cfg = load_config(course.root)
     limits = CenlabGrader.from_config(cfg)
-    releases, others = assignment_info(course.root, assignment)
-    folders = submissions(course.root, assignment, students)
     scratch = Path(tempfile.mkdtemp(prefix="cenlab-grade-"))
     scratch.chmod(0o711)
     run = GradeRun(course.root.name, assignment, {})
     with contextlib.ExitStack() as stack:
         stack.callback(shutil.rmtree, scratch, ignore_errors=True)
-        hide = sandbox.hidden_folders(course.root, scratch)
-        accounts, namespace = _confine(stack, run, sandboxed, jobs, scratch, hide, limits)
+        accounts = _confine(stack, run, jobs, scratch, limits)
+        releases, others = assignment_info(course.root, assignment)
+        folders = submissions(course.root, assignment, students)
         for private in ("vetted", "graded"):  # submissions before and after grading
             (scratch / private).mkdir(mode=0o700)
         tasks = _vet_all(run, folders, scratch, releases, others)
         # What each worker needs, as plain data: it crosses into another process.
         setup = dict(course_dir=str(course.root), assignment=assignment, scratch=str(scratch))
-        setup.update(gradebook=_snapshot(course.gradebook, scratch), hide=hide)
-        setup.update(sandbox=sandboxed, namespace=namespace, limits=limits.kernel_limits())
+        setup.update(gradebook=_snapshot(course.gradebook, scratch))
         setup.update(max_output_bytes=limits.max_output_bytes)
         setup.update(notebook_timeout=limits.notebook_timeout)
         course_id = cfg.CourseDirectory.get("course_id", "default_course")
@@ -162,31 +159,33 @@ def grade(
     return run
 
 
-def _may_run_trainees_code(jobs: int, unsafe_same_user: bool) -> bool:
-    """Whether kernels can be sandboxed (only root can switch to the grader accounts); an
-    error when they cannot and the instructor did not accept running them as themselves."""
-    sandboxed = os.geteuid() == 0
-    if not sandboxed and not unsafe_same_user:
-        raise ValueError(
-            "grading runs trainees' code as an unprivileged account, which needs root: run it "
-            "with sudo, or pass --unsafe-same-user to run their code as yourself"
-        )
+def _confine(stack, run: GradeRun, jobs: int, scratch: Path, limits) -> list:
+    """The grader account of each job (as root; held until ``stack`` closes), or None for
+    each when kernels run as whoever grades; an error in one line when bubblewrap cannot
+    start a kernel here. ``run.sandbox`` says how kernels run."""
+    from cenlab.course.grading import bubble
+
     if jobs < 1:
         raise ValueError(f"--jobs must be 1 or more, got {jobs}")
-    return sandboxed
-
-
-def _confine(stack, run, sandboxed, jobs, scratch, hide, limits) -> tuple[list, bool]:
-    """The grader account of each job, held until ``stack`` closes, and whether kernels get a
-    private view of the files; ``run.sandbox`` says which."""
-    if not sandboxed:
-        run.sandbox = "UNSAFE: kernels run as the instructor"
-        return [None] * jobs, False
-    accounts = stack.enter_context(sandbox.reserved_accounts(jobs))
-    namespace = sandbox.namespace_works(accounts[0], scratch, hide, limits.kernel_limits())
-    view = "a private view of the files" if namespace else "file permissions only"
-    run.sandbox = f"kernels run as {', '.join(a.name for a in accounts)}, {view}"
-    return accounts, namespace
+    accounts = [None] * jobs
+    if os.geteuid() == 0:
+        accounts = stack.enter_context(sandbox.reserved_accounts(jobs))
+    probe_dir = scratch / "probe"
+    probe_dir.mkdir()
+    first = accounts[0]
+    if first is not None:
+        os.chown(probe_dir, first.uid, first.gid)
+    why = bubble.probe(
+        workdir=probe_dir,
+        limits=limits.bubble_limits(),
+        uid=None if first is None else first.uid,
+        gid=None if first is None else first.gid,
+    )
+    if why is not None:
+        raise ValueError(f"cannot sandbox trainees' code: {why}")
+    who = "you" if first is None else ", ".join(a.name for a in accounts)
+    run.sandbox = f"kernels run in bubblewrap as {who}; tests in a kernel of their own"
+    return accounts
 
 
 def _vet_all(run: GradeRun, folders: dict, scratch: Path, releases, others) -> list[dict]:
@@ -252,6 +251,7 @@ def _take(gb, run: GradeRun, result: dict, course_dir: Path) -> None:
     student = result["student"]
     outcome = run.outcomes[student]
     outcome.seconds = result["seconds"]
+    run.splits[student] = result.get("split", {})
     for status, note in dict.fromkeys(result["events"]):
         outcome.add(status, note)
     if not result["success"]:
@@ -268,9 +268,13 @@ def write_status(course_dir: Path, run: GradeRun) -> Path:
     path.parent.mkdir(exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as fh:
         out = csv.writer(fh)
-        out.writerow(["student", "status", "score", "max_score", "seconds", "message"])
+        steps = ("start", "trainee", "tests")
+        out.writerow(["student", "status", "score", "max_score", "seconds", "message"]
+                     + [f"{s}_seconds" for s in steps])  # fmt: skip
         for o in run.outcomes.values():
-            out.writerow([o.student, o.status, o.score, o.max_score, f"{o.seconds:.1f}", o.message])
+            split = run.splits.get(o.student, {})
+            times = [f"{split[s]:.2f}" if s in split else "" for s in steps]
+            out.writerow([o.student, o.status, o.score, o.max_score, f"{o.seconds:.1f}", o.message, *times])  # fmt: skip
     return path
 
 

@@ -10,6 +10,27 @@ from __future__ import annotations
 from traitlets import Int, TraitError
 from traitlets.config import Configurable
 
+# nbgrader's autograde pipeline with its Execute step replaced by the confined one: trainee code
+# and tests in two sandboxed kernels. Every path that autogrades uses it (``course_config``,
+# and the hub's copy of each course's ``nbgrader_config.py``).
+AUTOGRADE_PREPROCESSORS = [
+    "cenlab.course.grading.confined.ConfinedExecute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+
+# nbgrader's feedback pipeline, plus the step that takes hidden tests out of the test cells:
+# nbgrader's own feedback shows them to the trainee.
+FEEDBACK_PREPROCESSORS = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    "nbgrader.preprocessors.ClearHiddenTests",
+]
+
 
 class CenlabGrader(Configurable):
     """How far one trainee's kernel may go while it is graded."""
@@ -52,8 +73,15 @@ class CenlabGrader(Configurable):
         return self.config.get("Execute", {}).get("timeout", timeout or 30)
 
     def kernel_limits(self) -> dict[str, int]:
-        """What the launcher sets on each kernel (see ``launcher._limit``)."""
+        """What bubblewrap's ``prlimit`` sets on each kernel."""
         return {"memory_mb": self.memory_mb, "file_mb": self.file_mb, "processes": self.processes}
+
+    def bubble_limits(self):
+        """The limits of one kernel's sandbox (``bubble.Limits``): CPU time is the whole
+        notebook's time limit."""
+        from cenlab.course.grading.bubble import Limits
+
+        return Limits(**self.kernel_limits(), cpu_seconds=self.notebook_timeout)
 
 
 if __name__ == "__main__":  # pragma: no cover - handy while writing a course's config

@@ -1,11 +1,12 @@
 """Check a trainee's submission before anything of it runs, in the instructor's process.
 
-A submission whose files belong to an account other than the instructor's or the trainee's own
-is set aside untouched (someone filed it in that trainee's name). Links and special files are
-dropped. An empty, malformed or missing notebook, or one from another assignment, scores 0 and
-is not run. A test cell or read-only cell that was deleted or changed is put back from the
-instructor's release and the trainee is told (nbgrader itself would restore a changed test cell
-but not a deleted one).
+A submission whose files belong to any account but the trainee's own, the course's (the owner
+of the course folder, who alone writes collected submissions: on a hub, the course's grader
+account, as which the hub's collect copies them) or the one grading is set aside untouched
+(someone filed it in that trainee's name). Links and special files are dropped. An empty,
+malformed or missing notebook, or one from another assignment, scores 0 and is not run. A test
+cell or read-only cell that was deleted or changed is put back from the instructor's release and
+the trainee is told (nbgrader itself would restore a changed test cell but not a deleted one).
 
 Every trainee's result is an ``Outcome``: the most serious status met and plain-language notes.
 """
@@ -79,11 +80,21 @@ def _owner_name(uid: int) -> str:
         return f"uid {uid}"
 
 
+def course_owner(folder: Path) -> int | None:
+    """The owner of the course folder around ``folder`` when ``folder`` is a submission in it
+    (``<course>/submitted/<trainee>/<assignment>``), else None."""
+    folder = Path(os.path.abspath(folder))
+    if len(folder.parents) < 3 or folder.parents[1].name != "submitted":
+        return None
+    return os.stat(folder.parents[2]).st_uid
+
+
 def foreign_files(folder: Path, student: str) -> list[tuple[str, str]]:
-    """(file, owner) for every entry of ``folder`` owned neither by the instructor (who runs
-    this; ``nbgrader collect`` files submissions as the instructor) nor by the trainee's own
+    """(file, owner) for every entry of ``folder`` owned by none of: the account grading (who
+    runs this), the course's owner (``nbgrader collect`` files submissions as the account that
+    owns the course: the instructor, or the grader account on a hub) and the trainee's own
     account, if the trainee has one."""
-    allowed = {os.geteuid(), _uid_of(student)}
+    allowed = {os.geteuid(), course_owner(folder), _uid_of(student)}
     out = []
     for dirpath, dirs, files in os.walk(folder, followlinks=False):
         for name in [dirpath, *(os.path.join(dirpath, n) for n in dirs + files)]:

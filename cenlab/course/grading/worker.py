@@ -27,13 +27,14 @@ import warnings
 from pathlib import Path
 
 from cenlab.course.grading import sandbox
-from cenlab.course.grading.executor import EVENTS, RUN, executor_class
+from cenlab.course.grading.executor import EVENTS, RUN, TIMES
 from cenlab.course.grading.merge import private_scores
 from cenlab.course.paths import CoursePaths
 
 # What every worker imports, imported once by the server that forks the workers.
 PRELOAD = [
     "cenlab.course.grading.worker",
+    "cenlab.course.grading.confined",
     "nbgrader.apps",
     "nbgrader.converters",
     "nbclient",
@@ -98,33 +99,21 @@ def init_worker(accounts, setup: dict) -> None:
 
     from cenlab.course.api import course_config, with_tools_on_path
 
-    account = accounts.get() if setup["sandbox"] else None
+    account = accounts.get()  # None: kernels run in bubblewrap as whoever grades
     home = Path(setup["scratch"]) / f"worker-{os.getpid()}"
     home.mkdir(mode=0o700)  # the kernels' account may not look in
     private = CoursePaths(home / "course")
     source = CoursePaths(setup["course_dir"]).source(setup["assignment"])
-    ignore = shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints", "__pycache__")
+    # The source notebooks too: the test kernel runs their context cells (never a trainee's).
+    ignore = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__")
     shutil.copytree(source, private.source(setup["assignment"]), ignore=ignore)
     shutil.copyfile(setup["gradebook"], private.gradebook)
     _scratch_databases(str(home))
     _WORKER.update(account=account, course=private, setup=setup)
-    RUN.update(max_output_bytes=setup["max_output_bytes"], run_dir=None)
-    if account is not None:
-        run_dir = Path(setup["scratch"]) / f"run-{os.getpid()}"
-        prefix = sandbox.write_spec(
-            home / "launcher.json",
-            account=account,
-            workdir=run_dir,
-            hide=setup["hide"],
-            namespace=setup["namespace"],
-            limits=setup["limits"],
-        )
-        RUN.update(prefix=prefix, run_dir=str(run_dir), account=account)
+    RUN.update(max_output_bytes=setup["max_output_bytes"], account=account, worker=True)
     with_tools_on_path()
     cfg = course_config(setup["course_dir"], scratch=private.root)
-    cfg.Autograde.autograde_preprocessors = _autograde_preprocessors()
-    if account is not None:  # whatever the kernel leaves is killed with the account's processes
-        cfg.Execute.shutdown_kernel = "immediate"
+    cfg.Execute.shutdown_kernel = "immediate"  # a PID namespace ends whatever the kernel left
     _WORKER["api"] = NbGraderAPI(config=cfg)
 
 
@@ -140,15 +129,6 @@ def _scratch_databases(folder: str) -> None:
         if any(f and f.startswith(folder + os.sep) for f in files):
             dbapi_connection.execute("PRAGMA synchronous = OFF")
             dbapi_connection.execute("PRAGMA journal_mode = MEMORY")
-
-
-def _autograde_preprocessors() -> list:
-    """nbgrader's own autograde pipeline with its Execute step replaced."""
-    from nbgrader.converters import Autograde
-    from nbgrader.preprocessors import Execute
-
-    default = Autograde().autograde_preprocessors
-    return [executor_class() if p is Execute else p for p in default]
 
 
 def grade_task(task: dict) -> dict:
@@ -173,8 +153,6 @@ def grade_task(task: dict) -> dict:
 def _autograde(student: str, assignment: str, course: CoursePaths) -> dict:
     setup, account = _WORKER["setup"], _WORKER["account"]
     EVENTS.clear()
-    if account is not None:
-        sandbox.kill_processes_of(account.uid)
     overtime = threading.Event()
 
     def stop():
@@ -189,15 +167,16 @@ def _autograde(student: str, assignment: str, course: CoursePaths) -> dict:
             warnings.filterwarnings("ignore", message=".*not in session.*")
             outcome = _WORKER["api"].autograde(assignment, student, force=True, create=True)
     finally:
+        # Nothing of the trainee's is left to kill: each kernel's PID namespace ended with it.
+        # (The account's test kernel stays, for the next trainee.)
         timer.cancel()
-        if account is not None:
-            sandbox.kill_processes_of(account.uid)
     events = list(EVENTS)
     if overtime.is_set():
         limit = setup["notebook_timeout"]
         events = [e for e in events if e[0] != "kernel-died"]
         events.append(("timeout", f"the notebook ran longer than {limit} s in all and was stopped"))
     result = {"student": student, "success": bool(outcome["success"]), "events": events}
+    result["split"] = dict(TIMES)
     if not outcome["success"]:
         log = "\n".join(x for x in (outcome.get("log"), outcome.get("error")) if x).strip()
         return {**result, "log": log[-3000:]}
