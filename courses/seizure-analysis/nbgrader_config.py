@@ -12,19 +12,12 @@ c.ExecutePreprocessor.timeout = 60
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 # Autograding, from any tool (nbgrader autograde, the formgrader, cenlab course grade): trainees'
-# cells and the tests run in two kernels, each sandboxed in bubblewrap (cenlab.course.grading).
-c.Autograde.autograde_preprocessors = [
-    "cenlab.course.grading.confined.ConfinedExecute",
-    "nbgrader.preprocessors.IgnorePattern",
-    "nbconvert.preprocessors.ClearMetadataPreprocessor",
-    "nbgrader.preprocessors.LimitOutput",
-    "nbgrader.preprocessors.SaveAutoGrades",
-    "nbgrader.preprocessors.AssignLatePenalties",
-    "nbgrader.preprocessors.CheckCellMetadata",
-]
-# Feedback never shows hidden tests (nbgrader's own feedback does).
-c.GenerateFeedback.preprocessors = [
-    "nbgrader.preprocessors.GetGrades",
-    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
-    "nbgrader.preprocessors.ClearHiddenTests",
-]
+# cells and the tests run in two kernels, each sandboxed in bubblewrap (cenlab.course.grading);
+# feedback never shows hidden tests (nbgrader's own feedback does).
+from cenlab.course.grading.settings import (  # noqa: E402
+    AUTOGRADE_PREPROCESSORS,
+    FEEDBACK_PREPROCESSORS,
+)
+
+c.Autograde.autograde_preprocessors = AUTOGRADE_PREPROCESSORS
+c.GenerateFeedback.preprocessors = FEEDBACK_PREPROCESSORS

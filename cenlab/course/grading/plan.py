@@ -71,7 +71,7 @@ def assigned_names(source: str) -> set[str]:
 
 
 def read_names(source: str) -> list[str]:
-    """Names a cell reads that it does not set itself and that are not built in, in order."""
+    """Names a cell reads that it does not set itself and that are not built in."""
     tree = _tree(source)
     if tree is None:
         return []

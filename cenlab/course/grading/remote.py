@@ -93,7 +93,8 @@ def _claimed_class(ref: dict):
 
     obj = sys.modules.get(str(ref.get("module")))
     for part in str(ref.get("qualname", "")).split("."):
-        obj = getattr(obj, part, None) if obj is not None and part.isidentifier() else None
+        plain = part.isidentifier() and not part.startswith("_")  # no way to dunder internals
+        obj = getattr(obj, part, None) if obj is not None and plain else None
     data = (*wire.ENCODERS, wire.np.generic)
     if isinstance(obj, type) and not issubclass(obj, data):
         return obj

@@ -50,13 +50,6 @@ def _account(name: str) -> Account:
     return Account(name, entry.pw_uid, entry.pw_gid)
 
 
-def ensure_accounts(n: int, prefix: str = ACCOUNT_PREFIX) -> list[Account]:
-    """``n`` system accounts ``<prefix>1`` .. ``<prefix>n`` (no home, no login shell), created
-    when missing; one per grading worker, so that one trainee's code cannot signal the kernel
-    of another trainee graded at the same time."""
-    return [_account(f"{prefix}{k}") for k in range(1, n + 1)]
-
-
 @contextmanager
 def reserved_accounts(n: int, prefix: str = ACCOUNT_PREFIX):
     """``n`` grader accounts that no other grading run on this machine uses until the block
