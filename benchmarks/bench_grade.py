@@ -27,6 +27,7 @@ from pathlib import Path
 
 from cenlab import course
 from cenlab.course import cohort, grading
+from cenlab.course.grading.settings import AUTOGRADE_PREPROCESSORS
 
 ROOT = Path(__file__).resolve().parent.parent
 COURSE = ROOT / "courses" / "seizure-analysis"
@@ -35,14 +36,10 @@ TARGET = 3.0
 STEPS = ("start", "trainee", "tests")
 
 
+# nbgrader's own pipeline: cenlab's with the confined step put back to nbgrader's Execute.
 STOCK = [
-    "nbgrader.preprocessors.Execute",
-    "nbgrader.preprocessors.IgnorePattern",
-    "nbconvert.preprocessors.ClearMetadataPreprocessor",
-    "nbgrader.preprocessors.LimitOutput",
-    "nbgrader.preprocessors.SaveAutoGrades",
-    "nbgrader.preprocessors.AssignLatePenalties",
-    "nbgrader.preprocessors.CheckCellMetadata",
+    "nbgrader.preprocessors.Execute" if p.endswith(".ConfinedExecute") else p
+    for p in AUTOGRADE_PREPROCESSORS
 ]
 
 
