@@ -6,6 +6,11 @@
 (``docs/glossary.md``) beside them, the CEN dashboard to ``work/dashboards/`` and the start page
 to ``work/start.ipynb``. Work already in ``work/`` is never overwritten (``--force`` replaces it).
 
+Each assignment's data are the trainee's own (``cenlab.course.personal``): built at ``build``
+from a secret and a trainee id made once for this work folder and kept in
+``work/.cenlab/trainee.json``, so the same work folder always gets the same data and another
+trainee's folder other data.
+
 ``grade`` autogrades the trainee's own notebooks in ``work/`` in a scratch copy of each course
 (the solutions never enter ``work/``), writes the feedback pages to
 ``work/feedback/<course>/<assignment>/`` and prints the scores and where the pages are. Beside
@@ -21,7 +26,10 @@ from __future__ import annotations
 
 import argparse
 import html
+import json
+import os
 import re
+import secrets
 import shutil
 import sys
 import tempfile
@@ -30,11 +38,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cenlab import course
+from cenlab.course import personal
 
 REPO = Path(__file__).resolve().parent.parent
 COURSES = REPO / "courses"
 WORK = REPO / "work"
-STUDENT = "me"
+IDENTITY = ".cenlab/trainee.json"  # in the work folder: this trainee's id and local secret
 IGNORE = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "outbox", "outbox-*")
 EXTRAS = {"exercises": REPO / "exercises", "dashboards": REPO / "dashboards"}
 # Single files copied into the work folder, by their place there: the exercises and the start
@@ -76,12 +85,33 @@ def _assignments(courses_root: Path, only) -> list[tuple[Path, str]]:
     return [(c, a) for c, a in pairs if f"{c.name}/{a}" in only or c.name in only]
 
 
-def _scratch(tmp: Path, course_dir: Path, assignments: list[str]):
-    """A copy of the course's config and of the sources of ``assignments``, and nbgrader's
-    API on it with the course's own settings."""
+def identity(work: Path) -> tuple[str, bytes]:
+    """This work folder's trainee id and secret, made the first time (readable by its owner
+    only)."""
+    path = Path(work) / IDENTITY
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        record = {"trainee": f"selfpaced-{secrets.token_hex(4)}", "secret": secrets.token_hex(32)}
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            json.dump(record, fh, indent=1)
+    try:
+        record = json.loads(path.read_text())
+        return str(record["trainee"]), str(record["secret"]).encode()
+    except (ValueError, KeyError, TypeError):
+        raise ValueError(f"{path} is damaged: move it away and build again") from None
+
+
+def _scratch(tmp: Path, course_dir: Path, assignments: list[str], secret: bytes | None = None):
+    """A copy of the course's config, data builder and of the sources of ``assignments``,
+    with ``secret`` as its secret, and nbgrader's API on it with the course's own settings."""
     own, scratch = course.CoursePaths(course_dir), course.CoursePaths(tmp / course_dir.name)
     scratch.root.mkdir(parents=True)
     shutil.copy(own.config, scratch.config)
+    if own.data_builder.exists():
+        shutil.copy(own.data_builder, scratch.data_builder)
+    if secret is not None:
+        scratch.secret.write_bytes(secret + b"\n")
     for a in assignments:
         shutil.copytree(own.source(a), scratch.source(a), ignore=IGNORE)
     return scratch, course.course_api(course_dir, scratch=scratch.root)
@@ -118,6 +148,7 @@ def build(work=WORK, *, only=None, force: bool = False, courses_root=COURSES) ->
     """Make ``work`` (see the module docstring); returns what was copied this time."""
     work, courses_root = Path(work), Path(courses_root)
     copied = []
+    trainee, secret = identity(work)
     with tempfile.TemporaryDirectory(prefix="cenlab-build-") as tmp, warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*not in session.*")  # nbgrader + SQLAlchemy 2
         for course_dir, names in _by_course(_assignments(courses_root, only)).items():
@@ -126,6 +157,8 @@ def build(work=WORK, *, only=None, force: bool = False, courses_root=COURSES) ->
                 _generate(api, a)
                 dest = work / course_dir.name / a
                 if _copy(scratch.release(a), dest, force):
+                    if personal.is_personal(course_dir, a):  # their own data over the course's
+                        personal.build_for(course_dir, a, trainee, dest, secret=secret)
                     copied.append(dest)
     for name, src in EXTRAS.items():
         if src.is_dir():
@@ -142,12 +175,12 @@ def build(work=WORK, *, only=None, force: bool = False, courses_root=COURSES) ->
     return copied
 
 
-def _scores(api, assignment: str) -> tuple[float, float, float]:
+def _scores(api, assignment: str, student: str) -> tuple[float, float, float]:
     from nbgrader.api import Gradebook
 
     auto = auto_max = manual_max = 0.0
     with Gradebook(api.coursedir.db_url, api.course_id) as gb:
-        for nb in gb.find_submission(assignment, STUDENT).notebooks:
+        for nb in gb.find_submission(assignment, student).notebooks:
             for grade in nb.grades:
                 if grade.cell.cell_type == "code":
                     auto += float(grade.auto_score or 0.0)
@@ -218,25 +251,26 @@ def grade(work=WORK, *, only=None, courses_root=COURSES) -> list[Graded]:
     if not pairs:
         raise ValueError(f"no work found in {work}: run 'python courses/selfpaced.py build' first")
     results = []
+    student, secret = identity(work)
     with tempfile.TemporaryDirectory(prefix="cenlab-grade-") as tmp, warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*not in session.*")
         for course_dir, names in _by_course(pairs).items():
-            scratch, api = _scratch(Path(tmp), course_dir, names)
+            scratch, api = _scratch(Path(tmp), course_dir, names, secret)
             for a in names:
                 _generate(api, a)
-                submitted = scratch.submitted(STUDENT, a)
+                submitted = scratch.submitted(student, a)
                 shutil.copytree(work / course_dir.name / a, submitted, ignore=IGNORE)
-                outcome = api.autograde(a, STUDENT, force=True, create=True)
+                outcome = api.autograde(a, student, force=True, create=True)
                 if not outcome["success"]:
                     raise RuntimeError(f"autograding {a} failed:\n{outcome.get('log', '')}")
-                api.generate_feedback(a, STUDENT, force=True)
+                api.generate_feedback(a, student, force=True)
                 dest = work / "feedback" / course_dir.name / a
                 if dest.exists():
                     shutil.rmtree(dest)
                 dest.mkdir(parents=True)
-                for page in scratch.feedback(STUDENT, a).glob("*.html"):
+                for page in scratch.feedback(student, a).glob("*.html"):
                     shutil.copy(page, dest / page.name)
-                auto, auto_max, manual_max = _scores(api, a)
+                auto, auto_max, manual_max = _scores(api, a, student)
                 pages = sorted(dest.glob("*.html"))
                 schemes = write_mark_schemes(scratch.source(a), dest)
                 results.append(

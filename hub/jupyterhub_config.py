@@ -119,7 +119,7 @@ c.Spawner.start_timeout = 180
 c.Spawner.http_timeout = 120
 c.JupyterHub.concurrent_spawn_limit = 60
 
-# --- nbgrader: one formgrader service per course, for its instructors --------------------------
+# --- nbgrader: per course, a formgrader (instructors) and a data service (all) -----------------
 services = []
 roles = [
     # A server may do what its user may: nbgrader reads the user's groups to list courses.
@@ -137,6 +137,7 @@ roles = [
         "scopes": ["list:users", "read:users", "admin:servers!group=trainees"],
     },
 ]
+data_services = {}  # course -> URL of its data service, for the trainees' kernels
 for course, info in settings["courses"].items():
     etc = STATE / "etc" / f"grader-{course}"
     services.append(
@@ -168,6 +169,39 @@ for course, info in settings["courses"].items():
             "scopes": ["list:users", "read:users", "list:groups", "read:groups"],
         }
     )
+    # Its data service: each trainee's own data of the personalised assignments, built from the
+    # course's secret (readable by the grader account only; cenlab/course/dataservice.py).
+    # my_data() in a kernel fetches them with the server's token, straight from the service's
+    # address on this machine (a trainee's server shares the host's network).
+    name = f"{course}-data"
+    if name in settings["courses"]:
+        sys.exit(f"the courses {course} and {name} cannot both be on one hub: rename one")
+    url = f"http://127.0.0.1:{free_port()}"
+    serve = ["-I", "-m", "cenlab.course.dataservice", f"--course-dir={info['root']}"]
+    services.append(
+        {
+            "name": name,
+            "url": url,
+            "command": [sys.executable, *serve],
+            "user": info["grader"],
+            "cwd": info["root"],
+            "environment": {
+                "PATH": f"{BIN}:/usr/local/bin:/usr/bin:/bin",
+                "OPENBLAS_NUM_THREADS": "1",
+                "OMP_NUM_THREADS": "1",
+                "MKL_NUM_THREADS": "1",
+            },
+        }
+    )
+    roles.append(
+        {
+            "name": f"data-{course}",
+            "groups": [f"nbgrader-{course}", f"formgrade-{course}"],
+            "scopes": [f"access:services!service={name}"],
+        }
+    )
+    data_services[course] = f"{url}/services/{name}/"
+c.Spawner.environment["CENLAB_DATA_SERVICES"] = json.dumps(data_services, sort_keys=True)
 
 # --- the idle culler --------------------------------------------------------------------------
 services.append(

@@ -273,8 +273,9 @@ def start_hub(
     env: dict | None = None,
     make=None,
 ) -> Hub:
-    """Build the environment, apply a roster of (user, full name, role) rows for COURSE (made
-    by ``make(folder)``, ``make_course`` by default), start the hub (with ``config``,
+    """Build the environment, apply a roster of (user, full name, role) rows for COURSE, or
+    (user, full name, role, courses) rows (the courses made by ``make(folder)``, ``make_course``
+    by default), start the hub (with ``config``,
     hub/jupyterhub_config.py by default, and the settings ``env`` on top of this process's
     environment); ``addfinalizer`` receives the clean-up, which removes everything made here."""
     _need(os.geteuid() == 0, "the hub tests must run as root: they create system users")
@@ -312,9 +313,13 @@ def start_hub(
     state, courses = tmp / "state", tmp / "courses"
     (make or make_course)(courses)
     roster = tmp / "roster.csv"
-    rows = [f"{user},{name},{role},{COURSE}" for user, name, role in roster_rows]
-    roster.write_text("username,full_name,role,courses\n" + "\n".join(rows) + "\n")
-    made += [user for user, _, _ in roster_rows] + [f"{grader_prefix}{COURSE}"]
+    # A row may name its courses (a fourth item, "a;b"); COURSE by default.
+    rows = [(*row, COURSE)[:4] for row in roster_rows]
+    roster.write_text(
+        "username,full_name,role,courses\n" + "".join(",".join(row) + "\n" for row in rows)
+    )
+    courses_named = sorted({c for row in rows for c in row[3].split(";")})
+    made += [row[0] for row in rows] + [f"{grader_prefix}{c}" for c in courses_named]
     applied = subprocess.run(
         [
             PREFIX / "venv" / "bin" / "cenlab-hub-roster",

@@ -2,11 +2,12 @@
 in words hold on the assignment's data.
 
 Each source notebook runs in a scratch copy of its folder; a last cell, appended here, checks
-every figure its text quotes ("about one in eight", "below 2 every month", "1626 seizures in 1237
-cases") against the notebook's own variables, with the tolerance the wording allows. Some claims
+every figure its text quotes ("about one in eight", "below 2 every month", "about two thirds")
+against the notebook's own variables, with the tolerance the wording allows. Some claims
 are about the data itself: that it holds the cases which tell a right method from a plausible
 wrong one (a share of cases against a share of seizures). A few claims need a helper, defined
-first by ``SETUP``.
+first by ``SETUP``. What a trainee reads holds on their own data too (two trainees' data are
+checked); a figure quoted only to instructors is named ``reference data: ...``.
 """
 
 from __future__ import annotations
@@ -24,23 +25,24 @@ COURSES = Path(__file__).resolve().parents[1] / "courses"
 # What each model answer says, as Python over the notebook's variables: claim -> expression.
 CLAIMS = {
     "risk-profiling/01-indicators-and-profiles": {
-        "matches about 730 passengers": "680 <= profile.matches(passengers).sum() <= 780",
-        "6% of the traffic": "0.055 <= profile.matches(passengers).mean() < 0.065",
-        "the 600 examinations 5% allows": "round(0.05 * len(passengers)) == 600",
-        "detection rate 20% at 5%": "0.18 <= share_found < 0.22",
-        "detection rate about 25% at 10%": (
-            "0.22 <= risk.detection_rate(risk.select(profile.matches(passengers), 0.10), "
-            "passengers['illicit']) < 0.28"
+        "matches about 6% of the traffic": "0.055 <= profile.matches(passengers).mean() <= 0.07",
+        "a little more than the examinations 5% allows": (
+            "profile.matches(passengers).sum() > round(0.05 * len(passengers))"
         ),
-        "hit rate 8% at 5%": "0.07 <= profile_hit_rate < 0.09",
-        "hit rate about 5% at 10%": (
+        "detection rate about a fifth at 5%": "0.14 <= share_found <= 0.32",
+        "detection rate about three in ten at 10%, up from 5%": (
+            "max(0.21, share_found) < risk.detection_rate(risk.select(profile.matches(passengers), "
+            "0.10), passengers['illicit']) <= 0.40"
+        ),
+        "hit rate about 8% at 5%": "0.045 <= profile_hit_rate <= 0.12",
+        "hit rate about 6% at 10%, down from 5%": (
             "0.04 <= risk.hit_rate(risk.select(profile.matches(passengers), 0.10), "
-            "passengers['illicit']) < 0.06"
+            "passengers['illicit']) < min(0.08, profile_hit_rate)"
         ),
         "base rate of 2%": "0.015 <= base_rate < 0.025",
-        "three couriers in four get through at 10%": (
-            "0.70 <= 1 - risk.detection_rate(risk.select(profile.matches(passengers), 0.10), "
-            "passengers['illicit']) < 0.80"
+        "about seven couriers in ten get through at 10%": (
+            "0.60 <= 1 - risk.detection_rate(risk.select(profile.matches(passengers), 0.10), "
+            "passengers['illicit']) <= 0.80"
         ),
         "chart: four of five indicators do better than random, light baggage worse": (
             "(rates < passengers['illicit'].mean()).sum() == 1 "
@@ -53,70 +55,95 @@ CLAIMS = {
             "confusion.loc['legitimate', 'not examined'] "
             "== confusion.drop(index='total', columns='total').to_numpy().max()"
         ),
+        # The data tell a right method from a plausible wrong one (question 2).
+        "the best hit rate is not the indicator with the most hits": (
+            "table['hit_rate'].idxmax() != table['hits'].idxmax()"
+        ),
     },
     "risk-profiling/03-cargo-targeting": {
-        "about one inspection in three at 5%": "0.28 <= rate_table.loc[0.05, 'hit_rate'] <= 0.40",
-        "lift about 7 at 5%": "6 <= rate_table.loc[0.05, 'lift'] <= 8",
+        "about one inspection in three at 5%": "0.28 <= rate_table.loc[0.05, 'hit_rate'] <= 0.45",
+        "lift about 7 at 5%": "5.5 <= rate_table.loc[0.05, 'lift'] <= 9",
         "about a third of all offending at 5%": (
-            "0.28 <= rate_table.loc[0.05, 'detection_rate'] <= 0.40"
+            "0.27 <= rate_table.loc[0.05, 'detection_rate'] <= 0.45"
         ),
-        "at 1% two inspections in three find something": (
-            "0.60 <= rate_table.loc[0.01, 'hit_rate'] <= 0.73"
+        "at 1% about two inspections in three find something": (
+            "0.55 <= rate_table.loc[0.01, 'hit_rate'] <= 0.90"
         ),
         "at 1% more than eight offences in ten pass unseen": (
             "1 - rate_table.loc[0.01, 'detection_rate'] > 0.80"
         ),
-        "the net benefit is highest at 5%": "best_rate == 0.05",
-        "at 5% about two thirds of the revenue at risk": "0.60 <= revenue_share <= 0.73",
-        "far more than the scorecard": (
+        "the extra inspections find less and less": (
+            "rate_table['hit_rate'].is_monotonic_decreasing"
+        ),
+        "reference data: the net benefit is highest at 5%": "best_rate == 0.05",
+        "reference data: at 5% about two thirds of the revenue at risk": (
+            "0.60 <= revenue_share <= 0.73"
+        ),
+        "more than the scorecard": (
             "comparison.loc['baseline', 'captured_share'] "
-            ">= 1.5 * comparison.loc['scorecard', 'captured_share']"
+            "> comparison.loc['scorecard', 'captured_share']"
         ),
         "we still miss about two offences in three": (
-            "0.60 <= 1 - rate_table.loc[0.05, 'detection_rate'] <= 0.72"
+            "0.55 <= 1 - rate_table.loc[0.05, 'detection_rate'] <= 0.75"
         ),
         "sample answer: at 10% most inspections find nothing": (
             "rate_table.loc[0.10, 'hit_rate'] < 0.5"
         ),
     },
     "risk-profiling/02-evaluating-and-adapting": {
-        "about half came from Latin America and the Caribbean before": "0.40 <= lac_share_past <= 0.60",
-        "about one in sixteen after": "1 / 25 <= lac_share_future <= 1 / 10",
-        "about one examination in eight in the first half": "0.09 <= past_hit_rate <= 0.17",
-        "fewer than one in fifty after the shift": "future_hit_rate < 1 / 50",
-        "random checks find one in thirty": "1 / 40 <= future['illicit'].mean() <= 1 / 25",
+        "about half or more came from Latin America and the Caribbean before": (
+            "lac_share_past >= 0.40"
+        ),
+        "only a few after": "lac_share_future <= 0.20",
+        "roughly one examination in five to ten in the first half": (
+            "0.075 <= past_hit_rate <= 0.25"
+        ),
+        "fewer than one in forty after the shift": "future_hit_rate < 1 / 40",
+        "random checks find about one in thirty": "1 / 45 <= future['illicit'].mean() <= 1 / 25",
         "worse than random checks": "future_hit_rate < future['illicit'].mean()",
-        "lift below 2 every month from July": (
+        "chart: after the shift every month below a lift of 2": (
             "(monthly.loc[monthly.index >= monthly.index[6], 'lift'] < 2).all()"
         ),
-        "below 1 in five months of six": (
-            "(monthly.loc[monthly.index >= monthly.index[6], 'lift'] < 1).sum() == 5"
-        ),
-        "the scorecard: about one in ten from July": "0.07 <= card_future_hit_rate <= 0.13",
-        "adapted about one in five on September to December": "0.15 <= adapted_hit_rate <= 0.25",
-        "the old card about one in nine": "0.08 <= old_card_hit_rate <= 0.14",
-        "the baseline about one in five from July": "0.15 <= baseline_future_hit_rate <= 0.25",
-        "on the same months the baseline does better than the scorecard": (
-            "baseline_future_hit_rate > card_future_hit_rate"
-        ),
-        "the baseline about one in five on September to December": (
-            "0.15 <= risk.hit_rate(risk.select(baseline.risk_score(later), CAPACITY), "
-            "later['illicit']) <= 0.25"
-        ),
-        "the adapted scorecard as good as the baseline on September to December": (
-            "adapted_hit_rate >= risk.hit_rate(risk.select(baseline.risk_score(later), CAPACITY), "
-            "later['illicit'])"
-        ),
-        "context: one time in five last spring": (
-            "0.15 <= monthly['hit_rate'].iloc[2:5].max() <= 0.25"
+        "chart: after the shift most months below a lift of 1": (
+            "(monthly.loc[monthly.index >= monthly.index[6], 'lift'] < 1).sum() >= 4"
         ),
         "chart: before the shift most months well above a lift of 2": (
             "(monthly['lift'].iloc[:6] > 2.5).sum() >= 4"
         ),
-        "none finds more than about three couriers in ten": (
-            "max(risk.detection_rate(s, future['illicit']) "
-            "for s in [card_selected, baseline_selected]) <= 0.35"
+        "context: several times as often as random checks last spring": (
+            "(monthly['lift'].iloc[2:5] > 2.5).any()"
         ),
+        "context: worse than random checks by the autumn": (
+            "(monthly['lift'].iloc[8:11] < 1).any()"
+        ),
+        "the scorecard: roughly one in ten from July, better than random": (
+            "max(0.04, future['illicit'].mean()) < card_future_hit_rate <= 0.17"
+        ),
+        "the baseline about as well or better from July, roughly one in seven": (
+            "baseline_future_hit_rate >= 0.8 * card_future_hit_rate "
+            "and 0.08 <= baseline_future_hit_rate <= 0.25"
+        ),
+        "adapted roughly one in five on September to December": "0.10 <= adapted_hit_rate <= 0.32",
+        "adapted clearly more often than the old card": (
+            "adapted_hit_rate >= 1.15 * old_card_hit_rate"
+        ),
+        "adapted close to the baseline on September to December": (
+            "adapted_hit_rate >= 0.65 * risk.hit_rate("
+            "risk.select(baseline.risk_score(later), CAPACITY), later['illicit'])"
+        ),
+        "none finds more than about a third of the couriers": (
+            "max(risk.detection_rate(s, future['illicit']) "
+            "for s in [card_selected, baseline_selected]) <= 0.40"
+        ),
+        "alert: the day's highest score, alone at the top, carried cocaine through a hub": (
+            "(lambda s: (s == s.max()).sum() == 1 "
+            "and day_traffic.loc[s.idxmax(), 'true_commodity'] == 'Cocaine' "
+            "and pd.notna(day_traffic.loc[s.idxmax(), 'transit_country']))"
+            "(adapted.risk_score(day_traffic))"
+        ),
+        # The data tell a right method from a plausible wrong one (questions 4 and 8).
+        "a month with a lift between 1 and 2": "monthly['lift'].between(1, 2, 'neither').any()",
+        "the day's first passenger carried nothing": "not day_traffic['illicit'].iloc[0]",
     },
 }
 
@@ -124,8 +151,8 @@ CLAIMS = {
 CLAIMS.update(
     {
         "seizure-analysis/01-exploring-seizures": {
-            "the manager: risk profiling finds more than two thirds of seizures": (
-                "2 / 3 < (seizures['detection_method'] == 'Risk profiling').mean() < 0.75"
+            "the manager: risk profiling finds about two thirds of seizures": (
+                "0.6 <= (seizures['detection_method'] == 'Risk profiling').mean() <= 0.73"
             ),
             "chart: higher in 2025 than in 2024": "growth > 0",
             # The data tell a right method from a plausible wrong one.
@@ -150,16 +177,11 @@ CLAIMS.update(
             ),
         },
         "seizure-analysis/02-visualising-and-dashboards": {
-            "example: Drugs: 1626 seizures in 1237 cases": (
-                "(seizures['section'] == 'Drugs').sum() == 1626 "
-                "and seizures.loc[seizures['section'] == 'Drugs', 'case_id'].nunique() == 1237"
+            "model answer: the top 8 hold well under half of the seizures with known routes": (
+                "covered < 0.5"
             ),
-            "the top 8 hold about a quarter of the seizures with known routes": (
-                "0.22 <= covered <= 0.30"
-            ),
-            "Revenue seizures rose by about a quarter, from 333 to 415": (
-                "analysis.year_on_year(seizures, 'section').loc['Revenue', [2024, 2025]].tolist() "
-                "== [333, 415]"
+            "the journalist's question: Revenue seizures rose between 2024 and 2025": (
+                "analysis.year_on_year(seizures, 'section').loc['Revenue', 'change'] > 0"
             ),
             "the matrix has a handful of destinations": "matrix.shape == (8, 8)",
         },
@@ -191,38 +213,38 @@ CLAIMS.update(
             ),
         },
         "data-quality/02-finding-and-fixing-errors": {
-            "983 records": "len(received) == 983",
-            "15 seizures entered twice": "int(repeated_id.sum()) == 15",
-            "30 dates in other formats": "int(bad_date.sum()) == 30",
-            "country codes in 10 records": (
+            "reference data: 983 records": "len(received) == 983",
+            "reference data: 15 seizures entered twice": "int(repeated_id.sum()) == 15",
+            "reference data: 30 dates in other formats": "int(bad_date.sum()) == 30",
+            "reference data: country codes in 10 records": (
                 "int(received[COUNTRIES].astype('string').isin(list(COUNTRY_FIXES))"
                 ".any(axis=1).sum()) == 10"
             ),
             "codes typed as three letters or in lower case": (
                 "all(len(k) == 3 or k.islower() for k in COUNTRY_FIXES)"
             ),
-            "29 commodity names": (
+            "reference data: 29 commodity names": (
                 "int(received['commodity'].astype('string').isin(list(COMMODITY_FIXES)).sum()) == 29"
             ),
-            "C0000020-01 has no commodity": (
+            "reference data: C0000020-01 has no commodity": (
                 "_has('mandatory_missing', 'C0000020-01') "
                 "and (left.loc[left['seizure_id'] == 'C0000020-01', 'field'] == 'commodity').any()"
             ),
-            "cash in kg C0000056-01": "_has('unit_for_commodity', 'C0000056-01', 'kg')",
-            "00 on C0000028-01": "_has('country_code', 'C0000028-01', '00')",
-            "EU on C0000080-01": "_has('country_code', 'C0000080-01', 'EU')",
-            "11 dates in the future": (
+            "reference data: cash in kg C0000056-01": "_has('unit_for_commodity', 'C0000056-01', 'kg')",
+            "reference data: 00 on C0000028-01": "_has('country_code', 'C0000028-01', '00')",
+            "reference data: EU on C0000080-01": "_has('country_code', 'C0000080-01', 'EU')",
+            "reference data: 11 dates in the future": (
                 "int(in_future.sum()) == 11 "
                 "and left.loc[left['rule'] == 'future_date', 'row'].nunique() == 11"
             ),
-            "2045-04-01 on C0000022-01": "_has('future_date', 'C0000022-01', '2045-04-01')",
-            "2026-07-14 on C0000089-01": "_has('future_date', 'C0000089-01', '2026-07-14')",
-            "negative quantity C0000238-01": "_has('quantity_positive', 'C0000238-01')",
-            "16 dated January to March 2026, for the next period": (
+            "reference data: 2045-04-01 on C0000022-01": "_has('future_date', 'C0000022-01', '2045-04-01')",
+            "reference data: 2026-07-14 on C0000089-01": "_has('future_date', 'C0000089-01', '2026-07-14')",
+            "reference data: negative quantity C0000238-01": "_has('quantity_positive', 'C0000238-01')",
+            "reference data: 16 dated January to March 2026, for the next period": (
                 "int(next_period.sum()) == 16 and dates[next_period].dt.year.eq(2026).all() "
                 "and dates[next_period].dt.month.le(3).all()"
             ),
-            "08/11/2025 is in the file and read as 8 November": (
+            "reference data: 08/11/2025 is in the file and read as 8 November": (
                 "(received['seizure_date'] == '08/11/2025').any() "
                 "and files.parse_dates(pd.Series(['08/11/2025'])).iloc[0] "
                 "== pd.Timestamp('2025-11-08')"
@@ -231,7 +253,18 @@ CLAIMS.update(
                 "files.parse_dates(pd.Series(['04/03/2025'])).iloc[0] == pd.Timestamp('2025-03-04')"
             ),
             "context: the canonical unit of Cash is USD": "schema.canonical_unit('Cash') == 'USD'",
-            "99% reach CEN more than 90 days late": (
+            "context: the file holds each kind of mistake it names": (
+                "incomplete.any() and bad_country.any() and bad_date.any() and wrong_unit.any() "
+                "and repeated_id.any() and next_period.any()"
+            ),
+            "context: the file has no reported_date yet": "received['reported_date'].isna().all()",
+            "after question 6: almost every seizure of the period reaches CEN late": (
+                "share_reported_late >= 95"
+            ),
+            "before question 9: the codes left after COUNTRY_FIXES are XK, EU, 00 or ZZ": (
+                "set(left.loc[left['rule'] == 'country_code', 'value']) <= {'XK', 'EU', '00', 'ZZ'}"
+            ),
+            "reference data: 99% reach CEN more than 90 days late": (
                 "LATE_AFTER == 90 and round(share_reported_late) == 99"
             ),
         },
@@ -273,8 +306,8 @@ CLAIMS.update(
                 "monthly['month'].min() == pd.Timestamp('2023-01-01') "
                 "and monthly['month'].max() == pd.Timestamp('2025-12-01')"
             ),
-            "a month with 3 seizures, a month with nearly 300": (
-                "(monthly['true_seizures'] == 3).any() and 250 <= monthly['true_seizures'].max() < 300"
+            "a month with a handful of seizures, a month with a few hundred": (
+                "(monthly['true_seizures'] <= 5).any() and monthly['true_seizures'].max() >= 200"
             ),
             "the average of the shares is not the ratio of totals": (
                 "abs(mean_of_shares - world_share) > 0.005"
@@ -292,12 +325,9 @@ CLAIMS.update(
                 "20 <= league['true_seizures'].iloc[0] < MIN_SEIZURES"
             ),
             "model answer: small countries in the top ten": "small_in_top10 >= 1",
-            "model answer: the top ten's median delay is 3 days": (
-                "(league.head(10)['median_delay_days'] == 3).all()"
-            ),
-            "model answer: the top ten send through the automated transfer": (
-                "league.index[:10].map(countries.set_index('country')['automated_from'])"
-                ".notna().all()"
+            "model answer: nearly all the top ten report within a week, automated": (
+                "((league.head(10)['median_delay_days'] <= 7) & league.index[:10]"
+                ".map(countries.set_index('country')['automated_from']).notna()).sum() >= 8"
             ),
             "a late report looks like a missing one on the report day": (
                 "share_by_report_day < share_eventually"
@@ -312,6 +342,9 @@ CLAIMS.update(
             "note: at the end of January some were not yet in CEN": (
                 "(quarter['reported_date'] > REPORT_DAY).any()"
             ),
+            "note: part of the reports came more than 90 days after the seizure": (
+                "quarter['late'].any()"
+            ),
         },
         "cen-coordination/02-did-automation-help": {
             "ten years, 2016-2025": (
@@ -324,8 +357,8 @@ CLAIMS.update(
             ),
             "many countries never switched": "countries['automated_from'].isna().sum() >= 50",
             "in 2016 nobody had switched yet": "switched.min() > pd.Timestamp('2016-12-31')",
-            "seven countries switched during 2020": (
-                "(countries['automated_from'].dt.year == 2020).sum() == 7"
+            "several countries switched during 2020": (
+                "(countries['automated_from'].dt.year == 2020).sum() >= 3"
             ),
             "the never-automated countries gained points": "never_trend_pp > 0",
             "in 2016 early above late above never": (
@@ -379,20 +412,48 @@ def check_cell(claims: dict[str, str], setup: str = "") -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.parametrize("assignment", sorted(CLAIMS))
-def test_every_figure_the_model_answer_quotes_holds_on_the_data(assignment, tmp_path):
-    course, name = assignment.split("/")
-    folder = tmp_path / name
-    shutil.copytree(COURSES / course / "source" / name, folder)
+# A claim named "reference data: ..." is about the course's committed data only: a figure an
+# instructor-facing model answer or mark scheme quotes. Every other claim is read by trainees
+# before grading, so it holds on every trainee's own data too (checked on TRAINEES).
+REFERENCE_ONLY = "reference data: "
+TRAINEES = ["trainee-001", "trainee-002"]
+
+
+def _claims_hold(assignment: str, folder: Path, claims: dict[str, str]) -> list[str]:
+    """The claims that fail when the source notebook runs in ``folder``."""
     (path,) = folder.glob("*.ipynb")
     nb = nbformat.read(str(path), as_version=4)
-    cell = check_cell(CLAIMS[assignment], SETUP.get(assignment, ""))
+    cell = check_cell(claims, SETUP.get(assignment, ""))
     nb.cells.append(nbformat.v4.new_code_cell(cell))
     NotebookClient(
         nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(folder)}}
     ).execute()
     printed = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.output_type == "stream")
-    assert json.loads(printed) == []
+    return json.loads(printed)
+
+
+@pytest.mark.parametrize("assignment", sorted(CLAIMS))
+def test_every_figure_the_model_answer_quotes_holds_on_the_data(assignment, tmp_path):
+    course, name = assignment.split("/")
+    folder = tmp_path / name
+    shutil.copytree(COURSES / course / "source" / name, folder)
+    assert _claims_hold(assignment, folder, CLAIMS[assignment]) == []
+
+
+@pytest.mark.parametrize("trainee", TRAINEES)
+@pytest.mark.parametrize("assignment", sorted(CLAIMS))
+def test_what_a_trainee_reads_holds_on_their_own_data(assignment, trainee, tmp_path):
+    """Every figure a trainee reads before grading holds on a trainee's own data, not only on
+    the course's committed data."""
+    from cenlab.course import personal
+    from cenlab.course.variants import CHECK_SECRET
+
+    course, name = assignment.split("/")
+    folder = tmp_path / name
+    shutil.copytree(COURSES / course / "source" / name, folder)
+    personal.build_for(COURSES / course, name, trainee, folder, secret=CHECK_SECRET)
+    claims = {k: v for k, v in CLAIMS[assignment].items() if not k.startswith(REFERENCE_ONLY)}
+    assert _claims_hold(assignment, folder, claims) == []
 
 
 def test_a_false_claim_is_caught():

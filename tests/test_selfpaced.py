@@ -45,7 +45,8 @@ def work(tmp_path_factory) -> Path:
 
 def test_build_copies_the_student_version_without_solutions(work):
     release = work / ASSIGNMENT[0] / ASSIGNMENT[1]
-    assert sorted(p.name for p in release.iterdir()) == [NOTEBOOK, "passengers.csv"]
+    names = sorted(p.name for p in release.iterdir())
+    assert names == [".cenlab-data.json", NOTEBOOK, "passengers.csv"]  # the stamp: their data
     text = (release / NOTEBOOK).read_text(encoding="utf-8")
     assert not [m for m in course.MARKERS if m in text]
     assert "raise NotImplementedError()" in text
@@ -74,6 +75,30 @@ def test_build_copies_the_glossary_where_the_start_page_and_exercises_link_it(wo
         for target in {m for c in nb.cells for m in LINK.findall(c.source)}:
             if target.endswith("glossary.md"):
                 assert (exercise.parent / target).resolve() == copy.resolve(), exercise
+
+
+def test_the_work_folder_holds_this_trainees_own_data_and_keeps_its_identity(work, tmp_path):
+    """``make lab`` gives the work folder its own trainee id and secret, kept from one build to
+    the next, and each assignment the data made for them, not the course's; another work
+    folder is another trainee."""
+    from cenlab.course import personal
+
+    trainee, secret = selfpaced.identity(work)
+    assert re.fullmatch(r"selfpaced-[0-9a-f]{8}", trainee) and len(secret) == 64
+    assert (work / selfpaced.IDENTITY).stat().st_mode & 0o777 == 0o600
+    folder = work / ASSIGNMENT[0] / ASSIGNMENT[1]
+    course_dir = REPO / "courses" / ASSIGNMENT[0]
+    mine = personal.build_for(course_dir, ASSIGNMENT[1], trainee, tmp_path / "a", secret=secret)
+    for path in mine:
+        assert (folder / path.name).read_bytes() == path.read_bytes()
+        committed = course_dir / "source" / ASSIGNMENT[1] / path.name
+        assert path.read_bytes() != committed.read_bytes()
+    assert personal.read_stamp(folder)["trainee"] == trainee
+    again = tmp_path / "again"
+    selfpaced.build(again, only=["/".join(ASSIGNMENT)])
+    other, _ = selfpaced.identity(again)
+    assert other != trainee  # another work folder: another trainee
+    assert selfpaced.identity(work) == (trainee, secret)  # kept
 
 
 def test_build_never_overwrites_the_trainees_work(work):

@@ -26,6 +26,12 @@ def add(sub) -> None:
         help="instead: run wrong variants of each answer through its tests, list the survivors",
     )
     a.add_argument("--min-score", type=float, default=0.95, help="with --mutants: share caught")
+    a.add_argument(
+        "--trainees",
+        type=int,
+        metavar="N",
+        help="instead: run the model answers and wrong submissions on N trainees' own data",
+    )
     a = action("grade", "autograde every submission, sandboxed, in parallel")
     a.add_argument("--jobs", type=int, default=1, help="trainees graded at a time")
     a.add_argument("--student", action="append", help="grade only this trainee (repeatable)")
@@ -37,6 +43,11 @@ def add(sub) -> None:
     a.add_argument("--assignment", action="append", help="only this assignment (repeatable)")
     a = action("report", "item analysis of the cohort: table and chart")
     a.add_argument("--png", help="chart file (default: <course>/reports/<assignment>-items.png)")
+    a = action("trainee", "one trainee's own data, and the model answers run on them")
+    a.add_argument("--student", required=True, help="the trainee's id (their hub user name)")
+    a.add_argument(
+        "--out", help="folder (default: <course>/reports/trainees/<student>/<assignment>)"
+    )
     a = action("simulate", "file simulated submissions into submitted/ (tests, demos)")
     a.add_argument("--students", type=int, default=30)
     a.add_argument("--seed", type=int, default=0)
@@ -80,6 +91,8 @@ def run(args) -> int:
         print(result.to_text())
         print(f"chart: {png}")
         return 0
+    if args.action == "trainee":
+        return _trainee(args)
     from cenlab.course import cohort
 
     kinds = cohort.simulate(
@@ -104,6 +117,12 @@ def _course_check(args) -> int:
     pairs = [(c, a) for c, a in pairs if not args.assignment or a in args.assignment]
     if args.mutants:
         return _mutant_check(pairs, args.min_score)
+    if args.trainees is not None:
+        from cenlab.course.__main__ import _variant_check
+
+        if args.trainees < 1:
+            raise UsageError(f"--trainees should be 1 or more, not {args.trainees}")
+        return _variant_check([course.CoursePaths(c).source(a) for c, a in pairs], args.trainees)
     results = course.check_assignments(pairs, jobs=args.jobs)
     failed = 0
     for (c, a), result in zip(pairs, results):
@@ -114,6 +133,28 @@ def _course_check(args) -> int:
                 print(f"  PROBLEM: {p}")
         failed += bool(problems)
     return 1 if failed else 0
+
+
+def _trainee(args) -> int:
+    import re
+    from pathlib import Path
+
+    from cenlab import course
+    from cenlab.course.variants import model_answers
+
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.@-]{0,99}", args.student):
+        raise UsageError(f"{args.student!r} is not a trainee id (letters, digits, _ . @ -)")
+    paths = course.CoursePaths(Path(args.course).resolve())
+    if not paths.source(args.assignment).is_dir():
+        raise UsageError(f"no assignment {args.assignment!r} in {paths.root.name}")
+    out = Path(args.out) if args.out else paths.trainee_view(args.student, args.assignment)
+    try:
+        written = model_answers(paths.root, args.assignment, args.student, out)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+    for path in written:
+        print(f"wrote {path}")
+    return 0
 
 
 def _mutant_check(pairs, min_score: float) -> int:

@@ -23,6 +23,7 @@ from cenlab.course.api import course_api, failure
 from cenlab.course.data import data_problems
 from cenlab.course.notebooks import MARKERS, convention_problems, grade_ids, notebook_problems
 from cenlab.course.paths import BUILT, CoursePaths, find_assignments, wrong_submissions
+from cenlab.course.personal import CHECK_SECRET
 
 REFERENCE, BLANK = "reference", "blank"
 
@@ -186,6 +187,9 @@ def check_assignment(course_dir, assignment: str, *, workdir=None) -> CheckResul
     shutil.copy(course.config, scratch.config)
     ignore = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", *BUILT)
     shutil.copytree(source, scratch.source(assignment), ignore=ignore)
+    if course.data_builder.exists():  # personalised: each student graded on their own data
+        shutil.copy(course.data_builder, scratch.data_builder)
+        scratch.secret.write_bytes(CHECK_SECRET + b"\n")
     result = CheckResult(course.root.name, assignment, root=str(scratch.root))
     with warnings.catch_warnings():
         # nbgrader 0.9.6 trips SQLAlchemy 2 "not in session" warnings on every autograde.

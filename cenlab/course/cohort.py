@@ -9,7 +9,7 @@ Each trainee is one of these kinds:
 - a hostile or broken kind from ``HOSTILE``: all answers right except for what the kind breaks.
 
 Submissions are built from the release (``cenlab course build`` first), as a trainee's would
-be. Everything drawn comes from ``cenlab.seeding.make_rng(seed)``: same seed, same files.
+be; in a personalised assignment each holds the data made for its trainee (``personal``). Everything drawn comes from ``cenlab.seeding.make_rng(seed)``: same seed, same files.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from pathlib import Path
 
 import nbformat
 
+from cenlab.course import personal
 from cenlab.course.paths import TIMESTAMP, CoursePaths
 from cenlab.seeding import make_rng
 
@@ -132,6 +133,8 @@ def write_submission(course_dir, assignment: str, student: str, kind: str, *, se
     for path in release.iterdir():
         if path.is_file() and path.suffix != ".ipynb":
             shutil.copy(path, dest / path.name)
+    if personal.is_personal(course_dir, assignment):  # each trainee worked on their own data
+        personal.build_for(course_dir, assignment, student, dest)
     rng = make_rng(seed, stream=f"submission-{student}")
     stamp = STAMP + timedelta(minutes=int(rng.integers(0, 120)))
     (dest / TIMESTAMP).write_text(stamp.strftime("%Y-%m-%d %H:%M:%S.%f UTC"))

@@ -21,6 +21,7 @@ SUBMITTED = "submitted"
 AUTOGRADED = "autograded"
 FEEDBACK = "feedback"
 REPORTS = "reports"  # cenlab's: grading statuses, item analysis
+SECRET = ".cenlab-secret"  # cenlab's: the key of every trainee's own data; never released
 BUILT = (RELEASE, SUBMITTED, AUTOGRADED, FEEDBACK, GRADEBOOK, ".nbgrader.log")
 
 
@@ -57,6 +58,12 @@ class CoursePaths:
         return self.root / "build_data.py"
 
     @property
+    def secret(self) -> Path:
+        """The course's secret, beside its gradebook: each trainee's data is derived from it
+        (``personal``). It never goes into a release."""
+        return self.root / SECRET
+
+    @property
     def exchange(self) -> Path:
         """A scratch course's own exchange, away from the machine's."""
         return self.root / "exchange"
@@ -91,6 +98,10 @@ class CoursePaths:
 
     def status_file(self, assignment: str) -> Path:
         return self.root / REPORTS / f"{assignment}-status.csv"
+
+    def trainee_view(self, student: str, assignment: str) -> Path:
+        """One trainee's data and the model answers run on them (``cenlab course trainee``)."""
+        return self.root / REPORTS / "trainees" / student / assignment
 
     def item_chart(self, assignment: str) -> Path:
         return self.root / REPORTS / f"{assignment}-items.png"

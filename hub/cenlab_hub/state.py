@@ -10,7 +10,8 @@ Layout of the state folder (default ``/srv/cenlab-hub``):
     hub.json             courses, their grader accounts, paths (0644)
     etc/<role>/          Jupyter and nbgrader configuration of trainee, instructor and grader servers
     exchange/            nbgrader's exchange: root-owned root, one folder per course owned by its grader
-    courses/<course>/    the nbgrader course root, owned by the course's grader account (0700)
+    courses/<course>/    the nbgrader course root, owned by the course's grader account (0700),
+                         with build_data.py and the course's secret .cenlab-secret (0600)
     datasets/            the shared datasets, read-only for everyone
 """
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import pwd
+import secrets
 import shutil
 import subprocess
 import sys
@@ -28,6 +30,7 @@ from . import codes as codes_mod
 from . import roster as roster_mod
 
 GRADER_PREFIX = "grader-"
+SECRET = ".cenlab-secret"  # in each course root: cenlab.course.paths.SECRET
 HOME_MODE = 0o700
 SHELL = "/bin/bash"
 
@@ -94,17 +97,33 @@ def _copy_readonly(src: Path, dest: Path) -> None:
 
 
 def _install_course(src: Path, dest: Path, uid: int, gid: int) -> None:
-    """Copy a course's config and assignments into its course root, never overwriting what the
-    instructors already have there (generated releases, gradebook, edited sources)."""
+    """Copy a course's config, data builder and assignments into its course root, never
+    overwriting what the instructors already have there (generated releases, gradebook, edited
+    sources), and give it a secret (``SECRET``) if it has none."""
     dest.mkdir(parents=True, exist_ok=True)
     os.chmod(dest, 0o700)  # solutions live here: the grader account alone reads them
-    if (src / "nbgrader_config.py").exists() and not (dest / "nbgrader_config.py").exists():
-        shutil.copy(src / "nbgrader_config.py", dest / "nbgrader_config.py")
+    for name in ("nbgrader_config.py", "build_data.py"):
+        if (src / name).exists() and not (dest / name).exists():
+            shutil.copy(src / name, dest / name)
+    _make_secret(dest / SECRET)
     for assignment in sorted((src / "source").glob("*")) if (src / "source").is_dir() else []:
         target = dest / "source" / assignment.name
         if assignment.is_dir() and not target.exists():
             shutil.copytree(assignment, target, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     _chown_tree(dest, uid, gid)
+
+
+def _make_secret(path: Path) -> None:
+    """The course's secret, from which every trainee's own data are made (cenlab's
+    ``course.personal``, same format): readable by the grader account only (``_chown_tree``
+    gives it to that account), never replaced: the trainees' data and grading depend on it."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        os.chmod(path, 0o600)
+        return
+    with os.fdopen(fd, "w") as fh:
+        fh.write(secrets.token_hex(32) + "\n")
 
 
 def prepare(

@@ -38,6 +38,7 @@ from nbclient.util import run_sync
 from nbformat.v4 import new_code_cell
 from nbgrader.preprocessors import Execute
 
+from cenlab.course import personal
 from cenlab.course.grading import bubble, executor
 from cenlab.course.grading.executor import EVENTS, RUN, TIMES
 from cenlab.course.grading.plan import CellPlan, is_test, read_names
@@ -68,6 +69,18 @@ def copy_regular_files(src: Path, dest: Path) -> None:
                 if stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
                     with open(dest / rel / name, "wb") as out:
                         shutil.copyfileobj(fh, out)
+
+
+def overlay(src: Path, dest: Path) -> None:
+    """Put the files of ``src`` into ``dest``, replacing whatever ``dest`` holds under their
+    names (a file, a folder or a link a submission put there)."""
+    for item in src.iterdir():
+        target = dest / item.name
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)
+        elif target.exists() or target.is_symlink():
+            target.unlink()
+        shutil.copyfile(item, target)
 
 
 def _hand_over(folder: Path) -> None:
@@ -137,19 +150,34 @@ class ConfinedExecute(Capped, Execute):
     # --- folders and kernels -------------------------------------------------------------
 
     def _prepare(self, scratch: Path, resources) -> dict[str, Path]:
-        """The trainee kernel's folder (a copy of the submission's files) and socket folder."""
+        """The trainee kernel's folder (a copy of the submission's files, with the trainee's
+        own data over its data files) and socket folder."""
         folders = {k: scratch / k for k in ("work", "work-io")}
         copy_regular_files(Path(resources["metadata"]["path"]), folders["work"])
+        self._data = self._personal_data(scratch / "data", resources)
+        if self._data is not None:
+            overlay(self._data, folders["work"])
         folders["work-io"].mkdir()
         for folder in folders.values():
             _hand_over(folder)
         return folders
 
-    def _source_folder(self, resources) -> Path:
+    def _course_root(self) -> Path:
         from nbgrader.coursedir import CourseDirectory
 
-        root = CourseDirectory(config=self.config).root
-        return CoursePaths(Path(root)).source(resources["nbgrader"]["assignment"])
+        return Path(CourseDirectory(config=self.config).root)
+
+    def _source_folder(self, resources) -> Path:
+        return CoursePaths(self._course_root()).source(resources["nbgrader"]["assignment"])
+
+    def _personal_data(self, folder: Path, resources) -> Path | None:
+        """The trainee's own data for a personalised assignment, rebuilt here from the course's
+        secret and the trainee's id (never read from the submission), or None."""
+        root, assignment = self._course_root(), resources["nbgrader"]["assignment"]
+        if not personal.is_personal(root, assignment):
+            return None
+        personal.build_for(root, assignment, resources["nbgrader"]["student"], folder)
+        return folder
 
     def _source_notebook(self, resources):
         import nbformat
@@ -200,6 +228,8 @@ class ConfinedExecute(Capped, Execute):
 
         def fill(folder: Path) -> None:
             copy_regular_files(source, folder)
+            if self._data is not None:  # the trainee's own data over the course's
+                overlay(self._data, folder)
             _hand_over(folder)
 
         key = (str(source), None if account is None else account.uid, self._limits.bubble_limits())

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cenlab.course import personal
 from cenlab.course.grading import sandbox, worker
 from cenlab.course.grading.settings import CenlabGrader
 from cenlab.course.paths import GRADEBOOK, SUBMITTED, CoursePaths, load_config
@@ -141,6 +142,8 @@ def grade(
         stack.callback(shutil.rmtree, scratch, ignore_errors=True)
         accounts = _confine(stack, run, jobs, scratch, limits)
         releases, others = assignment_info(course.root, assignment)
+        if personal.is_personal(course.root, assignment):
+            personal.course_secret(course.root)  # made now, before the workers copy it
         folders = submissions(course.root, assignment, students)
         for private in ("vetted", "graded"):  # submissions before and after grading
             (scratch / private).mkdir(mode=0o700)

@@ -108,6 +108,12 @@ def init_worker(accounts, setup: dict) -> None:
     ignore = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__")
     shutil.copytree(source, private.source(setup["assignment"]), ignore=ignore)
     shutil.copyfile(setup["gradebook"], private.gradebook)
+    own = CoursePaths(setup["course_dir"])
+    if own.data_builder.exists():  # personalised data: the course's builder and secret
+        shutil.copyfile(own.data_builder, private.data_builder)
+        if own.secret.exists():
+            shutil.copyfile(own.secret, private.secret)
+            private.secret.chmod(0o600)
     _scratch_databases(str(home))
     _WORKER.update(account=account, course=private, setup=setup)
     RUN.update(max_output_bytes=setup["max_output_bytes"], account=account, worker=True)
