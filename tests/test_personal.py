@@ -404,3 +404,28 @@ def test_the_author_check_runs_the_model_answers_on_many_trainees(capsys):
     assert main(["check", "--trainees", "3", str(folder)]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0] == f"seizure-analysis/{EXPLORING}: full marks on 3 of 3 trainees"
+
+
+@pytest.mark.parametrize("value, why", [("0", "should be 1 or more, not 0"),
+                                        ("ten", "should be a whole number, not 'ten'")])  # fmt: skip
+def test_a_trainee_count_that_is_not_one_is_named(value, why, capsys):
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["course", "check", str(SEIZURES), "--trainees", value])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1] == f"cenlab course check: error: argument --trainees: {why}"
+
+
+def test_a_course_builder_is_loaded_once_and_again_when_it_changes(tmp_path):
+    from cenlab.course.data import course_builder
+
+    course = tmp_path / "course"
+    course.mkdir()
+    builder = course / "build_data.py"
+    builder.write_text("V = 1\n")
+    first = course_builder(course)
+    assert course_builder(course) is first and first.V == 1
+    builder.write_text("V = 22\n")  # another size: seen even within the clock's resolution
+    assert course_builder(course).V == 22
+    builder.unlink()
+    assert course_builder(course) is None

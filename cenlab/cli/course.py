@@ -6,6 +6,8 @@ from cenlab.cli.errors import UsageError
 
 
 def add(sub) -> None:
+    from cenlab.course.personal import add_trainees_option
+
     p = sub.add_parser("course", help="instructor tools for an nbgrader course folder")
     act = p.add_subparsers(dest="action", required=True)
 
@@ -26,11 +28,8 @@ def add(sub) -> None:
         help="instead: run wrong variants of each answer through its tests, list the survivors",
     )
     a.add_argument("--min-score", type=float, default=0.95, help="with --mutants: share caught")
-    a.add_argument(
-        "--trainees",
-        type=int,
-        metavar="N",
-        help="instead: run the model answers and wrong submissions on N trainees' own data",
+    add_trainees_option(
+        a, help="instead: run the model answers and wrong submissions on N trainees' own data"
     )
     a = action("grade", "autograde every submission, sandboxed, in parallel")
     a.add_argument("--jobs", type=int, default=1, help="trainees graded at a time")
@@ -118,11 +117,9 @@ def _course_check(args) -> int:
     if args.mutants:
         return _mutant_check(pairs, args.min_score)
     if args.trainees is not None:
-        from cenlab.course.__main__ import _variant_check
+        from cenlab.course.variants import report_variants
 
-        if args.trainees < 1:
-            raise UsageError(f"--trainees should be 1 or more, not {args.trainees}")
-        return _variant_check([course.CoursePaths(c).source(a) for c, a in pairs], args.trainees)
+        return report_variants([course.CoursePaths(c).source(a) for c, a in pairs], args.trainees)
     results = course.check_assignments(pairs, jobs=args.jobs)
     failed = 0
     for (c, a), result in zip(pairs, results):

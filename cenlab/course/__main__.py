@@ -11,6 +11,8 @@ from cenlab.course.checks import full_check
 from cenlab.course.data import build_data
 from cenlab.course.mutants import check_mutants
 from cenlab.course.paths import CoursePaths
+from cenlab.course.personal import add_trainees_option
+from cenlab.course.variants import report_variants
 
 
 def main(argv=None) -> int:
@@ -23,11 +25,8 @@ def main(argv=None) -> int:
     chk.add_argument("--keep", help="keep the scratch course in this folder")
     chk.add_argument("--mutants", action="store_true", help="instead: the mutation check")
     chk.add_argument("--min-score", type=float, default=0.95, help="with --mutants: share caught")
-    chk.add_argument(
-        "--trainees",
-        type=int,
-        metavar="N",
-        help="instead: the model answers on N trainees' own data (personalised assignments)",
+    add_trainees_option(
+        chk, help="instead: the model answers on N trainees' own data (personalised assignments)"
     )
     bld = sub.add_parser("build-data", help="rebuild an assignment's data files")
     bld.add_argument("assignments", nargs="+", help="courses/<course>/source/<assignment> folders")
@@ -42,9 +41,7 @@ def main(argv=None) -> int:
                 print(f"wrote {path}")
         return 0
     if args.trainees is not None:
-        if args.trainees < 1:
-            parser.error(f"--trainees should be 1 or more, not {args.trainees}")
-        return _variant_check(folders, args.trainees)
+        return report_variants(folders, args.trainees)
     if args.mutants:
         if not 0 <= args.min_score <= 1:
             parser.error(f"--min-score should be a share between 0 and 1, not {args.min_score}")
@@ -61,26 +58,6 @@ def main(argv=None) -> int:
         for p in extra:
             print(f"  PROBLEM: {p}")
         failed += bool(problems)
-    return 1 if failed else 0
-
-
-def _variant_check(folders, n: int) -> int:
-    from cenlab.course.personal import is_personal
-    from cenlab.course.variants import check_variants, trainee_ids
-
-    failed = 0
-    for folder in folders:
-        course_dir = folder.parent.parent
-        if not is_personal(course_dir, folder.name):
-            print(f"{course_dir.name}/{folder.name}: not personalised (build takes no variant)")
-            failed += 1
-            continue
-        failures = check_variants(course_dir, folder.name, trainee_ids(n))
-        bad = sorted({f.trainee for f in failures})
-        print(f"{course_dir.name}/{folder.name}: full marks on {n - len(bad)} of {n} trainees")
-        for f in failures:
-            print(f"  {f.line()}")
-        failed += bool(failures)
     return 1 if failed else 0
 
 

@@ -16,13 +16,28 @@ from cenlab.course.paths import CoursePaths
 MAX_DATA_BYTES = 5_000_000  # per file; nbgrader skips files above max_file_size with a warning
 
 
-def _course_builder(course_dir: Path):
-    path = CoursePaths(course_dir).data_builder
-    if not path.exists():
+# Loaded builders by (path, modification time, size): a grader asks for one per trainee.
+_BUILDERS: dict[tuple, object] = {}
+
+
+def course_builder(course_dir):
+    """The course's ``build_data.py`` as a module, or None when the course has none. It is
+    executed once and kept until the file changes."""
+    path = CoursePaths(Path(course_dir)).data_builder
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
         return None
-    spec = importlib.util.spec_from_file_location(f"_cenlab_build_{course_dir.name}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    module = _BUILDERS.get(key)
+    if module is None:
+        name = f"_cenlab_build_{Path(course_dir).name}"
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        if len(_BUILDERS) >= 32:  # builders edited again and again in one session
+            _BUILDERS.clear()
+        _BUILDERS[key] = module
     return module
 
 
@@ -34,7 +49,7 @@ def build_data(assignment_dir, out=None) -> list[Path]:
     """
     assignment_dir = Path(assignment_dir)
     course_dir = assignment_dir.parent.parent
-    module = _course_builder(course_dir)
+    module = course_builder(course_dir)
     if module is None or assignment_dir.name not in getattr(module, "ASSIGNMENTS", ()):
         return []
     out = Path(out) if out is not None else assignment_dir

@@ -17,6 +17,7 @@ trainee who lacks the secret cannot derive anyone's data, their own included.
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import hmac
 import inspect
@@ -65,9 +66,9 @@ def variant(secret: bytes, assignment: str, trainee: str) -> int:
 
 
 def _builder(course_dir):
-    from cenlab.course.data import _course_builder
+    from cenlab.course.data import course_builder
 
-    return _course_builder(Path(course_dir))
+    return course_builder(course_dir)
 
 
 def is_personal(course_dir, assignment: str) -> bool:
@@ -124,3 +125,19 @@ def read_stamp(folder) -> dict | None:
     if not isinstance(stamp, dict) or not isinstance(stamp.get("files"), dict):
         return None
     return stamp
+
+
+def add_trainees_option(parser, *, help: str) -> None:
+    """``--trainees N`` of both check commands (``cenlab course check``, ``python -m cenlab.course
+    check``)."""
+    parser.add_argument("--trainees", type=_trainee_count, metavar="N", help=help)
+
+
+def _trainee_count(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"should be a whole number, not {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"should be 1 or more, not {n}")
+    return n

@@ -47,6 +47,25 @@ class Failure:
         return f"{self.trainee}: {self.cell}: {self.message}"
 
 
+def report_variants(folders, n: int) -> int:
+    """Run ``check_variants`` on each assignment folder for ``n`` trainees, print a line per
+    assignment and one per failure; the exit code (1 when any failed)."""
+    failed = 0
+    for folder in map(Path, folders):
+        course_dir, name = folder.parent.parent, folder.name
+        if not personal.is_personal(course_dir, name):
+            print(f"{course_dir.name}/{name}: not personalised (build takes no variant)")
+            failed += 1
+            continue
+        failures = check_variants(course_dir, name, trainee_ids(n))
+        bad = sorted({f.trainee for f in failures})
+        print(f"{course_dir.name}/{name}: full marks on {n - len(bad)} of {n} trainees")
+        for f in failures:
+            print(f"  {f.line()}")
+        failed += bool(failures)
+    return 1 if failed else 0
+
+
 def _cell_name(cell, index: int) -> str:
     meta = cell.metadata.get("nbgrader", {})
     return meta.get("grade_id") or f"cell {index + 1}"
