@@ -110,19 +110,23 @@ def make_nominal(seizures: pd.DataFrame, cases: dict, *, seed: int) -> NCENExtra
     return NCENExtract(seizures, persons, companies, conveyances)
 
 
-def _labels(table: dict, rng, n: int) -> np.ndarray:
+def labels(table: dict, rng, n: int) -> np.ndarray:
     """``n`` keys of a {label: weight} table, drawn by weight."""
     return np.array(list(table), dtype=object)[draw(rng, list(table.values()), n)]
 
 
-def _document(rng, n: int, field: str):
+def document_numbers(rng, n: int, field: str):
+    """``n`` numbers in the format of ``field`` of ``DOCUMENT_NUMBERS`` (passport, registration)."""
     fmt = ref.DOCUMENT_NUMBERS[field]
     return random_code(rng, n, letters=fmt["letters"], width=fmt["digits"])
 
 
-def _persons(case: dict, rng, seed: int) -> pd.DataFrame:
-    """Persons: couriers with the goods, recipients of mail and freight; nationality of the
-    departure country, the reporting country, or elsewhere."""
+def draw_persons(case: dict, rng) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Who the persons of the cases are, before their names: for each person the case it
+    belongs to (a row of ``case``), a nationality and a gender ("M" or "F").
+
+    Couriers come with the goods, recipients with mail and freight; a nationality is the
+    departure country's, the reporting country's, or one from anywhere."""
     factor = ref.PERSONS_FACTOR
     with_goods = np.isin(case["conc"], ref.PERSON_CONCEALMENTS)
     lam = np.where(with_goods, factor["with_goods"], factor["other"])
@@ -137,6 +141,26 @@ def _persons(case: dict, rng, seed: int) -> pd.DataFrame:
     anywhere = (choice == source.index("elsewhere")) | (nat == "XX")
     nat = np.where(anywhere, world[rng.integers(0, len(world), n)], nat)
     gender = np.where(rng.random(n) < ref.MALE_SHARE, "M", "F")
+    return pi, nat, gender
+
+
+def conveyance_identifiers(kind: np.ndarray, rng) -> pd.Series:
+    """A registration, flight number or plate for each conveyance of ``kind``.
+
+    Every kind draws a code for every row, in the table's order, and each row keeps its own
+    kind's: the draws then do not depend on how the kinds mix."""
+    ident = None
+    for name, f in ref.CONVEYANCE_IDENTIFIERS.items():
+        code = random_code(rng, len(kind), letters=f["letters"], width=f["digits"],
+                           prefix=f["prefix"])  # fmt: skip
+        ident = code if ident is None else ident.where(kind != name, code)
+    return ident
+
+
+def _persons(case: dict, rng, seed: int) -> pd.DataFrame:
+    """Persons with names in the locale of their nationality, dates of birth and roles."""
+    pi, nat, gender = draw_persons(case, rng)
+    n = len(pi)
     given_f = _by_locale(nat, seed, "given_F", rng)
     given_m = _by_locale(nat, seed, "given_M", rng)
     age = ref.PERSON_AGE_YEARS
@@ -151,8 +175,8 @@ def _persons(case: dict, rng, seed: int) -> pd.DataFrame:
             "date_of_birth": born.normalize(),
             "gender": gender,
             "nationality": nat,
-            "passport_number": _document(rng, n, "passport_number"),
-            "role": _labels(ref.PERSON_ROLES, rng, n),
+            "passport_number": document_numbers(rng, n, "passport_number"),
+            "role": labels(ref.PERSON_ROLES, rng, n),
         }
     )
 
@@ -171,23 +195,17 @@ def _companies(case: dict, rng, seed: int) -> pd.DataFrame:
             "name": _by_locale(country, seed, "company", rng),
             "country": country,
             "address": _by_locale(country, seed, "address", rng),
-            "registration_number": _document(rng, m, "registration_number"),
-            "role": _labels(ref.COMPANY_ROLES, rng, m),
+            "registration_number": document_numbers(rng, m, "registration_number"),
+            "role": labels(ref.COMPANY_ROLES, rng, m),
         }
     )
 
 
 def _conveyances(case: dict, rng, seed: int) -> pd.DataFrame:
     """Conveyances: the flights, vessels, vehicles and trains that carried the goods."""
-    formats = ref.CONVEYANCE_IDENTIFIERS
-    vi = np.flatnonzero(np.isin(case["conv"], list(formats)))
+    vi = np.flatnonzero(np.isin(case["conv"], list(ref.CONVEYANCE_IDENTIFIERS)))
     kind, v = case["conv"][vi], len(vi)
-    # Every kind draws a code for every row, in the table's order, and each row keeps its own
-    # kind's: the draws then do not depend on how the kinds mix.
-    ident = None
-    for name, f in formats.items():
-        code = random_code(rng, v, letters=f["letters"], width=f["digits"], prefix=f["prefix"])
-        ident = code if ident is None else ident.where(kind != name, code)
+    ident = conveyance_identifiers(kind, rng)
     return pd.DataFrame(
         {
             "conveyance_id": ids.serial("V", v),

@@ -21,6 +21,7 @@ TRUTH_COLUMNS = [
 _SEGMENTS = {**ref.PASSENGER_SEGMENTS, **ref.PASSENGER_SMUGGLING}
 _AIRPORTS = list(ref.ORIGIN_AIRPORTS)
 _AIRPORT_COUNTRY = np.array([ref.ORIGIN_AIRPORTS[a][0] for a in _AIRPORTS])
+NAME_POOL_SIZE = 60  # first and last names per locale: a pool of 60 x 60 full names
 
 
 def _segment_origins(seg) -> list[float]:
@@ -114,7 +115,10 @@ def _p_route(s, rng):
 
 
 def _p_traveller(s, rng):
-    """Nationality (home, departure country or other), a name in its locale, and age."""
+    """Nationality (home, departure country or other), a name in its locale, and age.
+
+    With ``s["names"] = False`` no name is made (Faker is the slow part): the draws stay the
+    same, so every other column is the one the seed gives with names."""
     n, par = s["n"], list(_SEGMENTS.values())
     others = list(ref.OTHER_NATIONALITIES)
     countries = sorted(set(_AIRPORT_COUNTRY) | set(others) | {s["country"]})
@@ -126,14 +130,14 @@ def _p_traveller(s, rng):
     origin_c = sampling.index_of(_AIRPORT_COUNTRY, countries)[s["origin"]]
     home = countries.index(s["country"])
     nat = np.where(u < nat_p[:, 0], home, np.where(u < nat_p.sum(axis=1), origin_c, other))
-    default = ref.DEFAULT_NAME_LOCALE
-    locales = tuple(sorted(set(ref.NAME_LOCALES.values()) | {default}))
-    names, pool = pools.person_name_pool(s["seed"], locales)
-    loc = sampling.index_of([ref.NAME_LOCALES.get(c, default) for c in countries], locales)[nat]
     s["nationality"] = sampling.categorical(nat, countries)
-    s["passenger_name"] = sampling.categorical(
-        pool[loc, rng.integers(0, pool.shape[1], size=n)], names
-    )
+    which = rng.integers(0, NAME_POOL_SIZE**2, size=n)  # a name in the locale's pool
+    if s.get("names", True):
+        default = ref.DEFAULT_NAME_LOCALE
+        locales = tuple(sorted(set(ref.NAME_LOCALES.values()) | {default}))
+        names, pool = pools.person_name_pool(s["seed"], locales, NAME_POOL_SIZE)
+        loc = sampling.index_of([ref.NAME_LOCALES.get(c, default) for c in countries], locales)
+        s["passenger_name"] = sampling.categorical(pool[loc[nat], which], names)
     age = np.array([p["age"] for p in par])[s["look"]]
     s["age"] = np.clip(rng.normal(age[:, 0], age[:, 1]), age[:, 2], 85).astype(np.int64)
 

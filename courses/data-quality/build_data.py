@@ -26,14 +26,13 @@ from cenlab.files import write_tables
 from cenlab.reference import defects as defect_ref
 from cenlab.reference import nominal as nominal_ref
 from cenlab.reference import operations as ops
-from cenlab.reference.commodities import COMPANY_CONCEALMENTS, PERSONS_PER_CASE
+from cenlab.reference.commodities import COMPANY_CONCEALMENTS
 from cenlab.reference.locales import DEFAULT_LOCALE
 from cenlab.reference.regions import COUNTRY_REGION
 from cenlab.seeding import make_rng
 from cenlab.synth import identifiers as ids
-from cenlab.synth import inject_defects, make_seizures
+from cenlab.synth import inject_defects, make_seizures, nominal
 from cenlab.synth.nominal import locale_for
-from cenlab.synth.sampling import draw
 
 # One year of seizures from 1,500 cases; seed 116 puts Namibia ("NA") in each country column.
 RECORD = {"n_cases": 1_500, "seed": 116, "start": "2025-01-01", "end": "2025-12-31"}
@@ -469,22 +468,13 @@ def _nominal(seizures: pd.DataFrame, rng):
         ("id", "case_id"), ("home", "reporting_country"), ("dep", "departure_country"),
         ("conc", "concealment"), ("conv", "conveyance")]}  # fmt: skip
     case["date"] = first["seizure_date"].to_numpy("datetime64[D]")
-    f = nominal_ref.PERSONS_FACTOR
     with_goods = np.isin(case["conc"], nominal_ref.PERSON_CONCEALMENTS)
-    lam = np.where(with_goods, f["with_goods"], f["other"]) * PERSONS_PER_CASE / f["mean"]
-    pi = np.repeat(np.arange(len(case["id"])), rng.poisson(lam))
-    n = len(pi)
-    source = list(nominal_ref.NATIONALITY_SOURCE)
-    choice = draw(rng, list(nominal_ref.NATIONALITY_SOURCE.values()), n)
-    world = np.array(sorted(COUNTRY_REGION), dtype=object)
-    nat = np.where(choice == source.index("departure"), case["dep"][pi], case["home"][pi])
-    anywhere = (choice == source.index("elsewhere")) | (nat == "XX")
-    nat = np.where(anywhere, world[rng.integers(0, len(world), n)], nat)
-    gender = np.where(rng.random(n) < nominal_ref.MALE_SHARE, "M", "F").astype(object)
+    pi, nat, gender = nominal.draw_persons(case, rng)
+    n, gender = len(pi), gender.astype(object)
     age = nominal_ref.PERSON_AGE_YEARS
     age_days = rng.integers(age["min"] * 365, age["max"] * 365, n)
     born = case["date"][pi] - age_days.astype("timedelta64[D]")
-    role = _labels(nominal_ref.PERSON_ROLES, rng, n)
+    role = nominal.labels(nominal_ref.PERSON_ROLES, rng, n)
     people = {"case": pi, "nat": nat, "gender": gender, "born": born, "role": role}
     people = _person_cases(people, case, with_goods, rng)
     order = np.argsort(people["case"], kind="stable")
@@ -493,7 +483,6 @@ def _nominal(seizures: pd.DataFrame, rng):
     locales = np.array([locale_for(c) for c in people["nat"]], dtype=object)
     given = np.where(people["gender"] == "F", _names(locales, "given_F", rng),
                      _names(locales, "given_M", rng))  # fmt: skip
-    doc = nominal_ref.DOCUMENT_NUMBERS
     persons = pd.DataFrame({
         "person_id": ids.serial("P", m),
         "case_id": case["id"][people["case"]],
@@ -502,8 +491,7 @@ def _nominal(seizures: pd.DataFrame, rng):
         "date_of_birth": people["born"].astype("datetime64[ns]"),
         "gender": people["gender"],
         "nationality": people["nat"],
-        "passport_number": ids.random_code(rng, m, letters=doc["passport_number"]["letters"],
-                                           width=doc["passport_number"]["digits"]),
+        "passport_number": nominal.document_numbers(rng, m, "passport_number"),
         "role": people["role"],
     })  # fmt: skip
     ci = np.flatnonzero(np.isin(case["conc"], COMPANY_CONCEALMENTS))
@@ -517,18 +505,12 @@ def _nominal(seizures: pd.DataFrame, rng):
         "name": [pools["companies"][k][0] for k in which],
         "country": country,
         "address": [pools["companies"][k][1] for k in which],
-        "registration_number": ids.random_code(
-            rng, len(ci), letters=doc["registration_number"]["letters"],
-            width=doc["registration_number"]["digits"]),
-        "role": _labels(nominal_ref.COMPANY_ROLES, rng, len(ci)),
+        "registration_number": nominal.document_numbers(rng, len(ci), "registration_number"),
+        "role": nominal.labels(nominal_ref.COMPANY_ROLES, rng, len(ci)),
     })  # fmt: skip
-    formats = nominal_ref.CONVEYANCE_IDENTIFIERS
-    vi = np.flatnonzero(np.isin(case["conv"], list(formats)))
-    kind, ident = case["conv"][vi], None
-    for name, fmt in formats.items():
-        code = ids.random_code(rng, len(vi), letters=fmt["letters"], width=fmt["digits"],
-                               prefix=fmt["prefix"])  # fmt: skip
-        ident = code if ident is None else ident.where(kind != name, code)
+    vi = np.flatnonzero(np.isin(case["conv"], list(nominal_ref.CONVEYANCE_IDENTIFIERS)))
+    kind = case["conv"][vi]
+    ident = nominal.conveyance_identifiers(kind, rng)
     locales = np.array([locale_for(c) for c in case["home"][vi]], dtype=object)
     conveyances = pd.DataFrame({
         "conveyance_id": ids.serial("V", len(vi)),
@@ -572,14 +554,10 @@ def _person_cases(people: dict, case: dict, with_goods: np.ndarray, rng) -> dict
         home = np.flatnonzero((case["dep"] == nat) | (case["home"] == nat))
         for _ in range(want - (have[0] if have else 0)):
             at = home[rng.integers(len(home))] if len(home) else rng.integers(len(case["id"]))
-            role = _labels(nominal_ref.PERSON_ROLES, rng, 1)[0]
+            role = nominal.labels(nominal_ref.PERSON_ROLES, rng, 1)[0]
             people = add(at, nat, gender, int(band), role)
         size = cells()
     return people
-
-
-def _labels(table: dict, rng, n: int) -> np.ndarray:
-    return np.array(list(table), dtype=object)[draw(rng, list(table.values()), n)]
 
 
 def _names(locales: np.ndarray, field: str, rng) -> np.ndarray:

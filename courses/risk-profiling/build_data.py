@@ -29,7 +29,7 @@ from cenlab.reference import traffic as ref
 from cenlab.seeding import make_rng
 from cenlab.synth import consignments as cargo_steps
 from cenlab.synth import passengers as passenger_steps
-from cenlab.synth import sampling, traffic
+from cenlab.synth import traffic
 from cenlab.synth.traffic import make_consignments, make_passengers
 
 KEEP_TRUTH = ["illicit", "true_commodity"]
@@ -154,32 +154,6 @@ def _rate(hits, among) -> float:
 
 
 # --- passengers ---------------------------------------------------------------------------------
-_SEGMENTS = {**ref.PASSENGER_SEGMENTS, **ref.PASSENGER_SMUGGLING}
-_AIRPORT_COUNTRY = np.array([v[0] for v in ref.ORIGIN_AIRPORTS.values()])
-NAME_POOL = 60 * 60  # names per locale in make_passengers' pool (60 first x 60 last names)
-
-
-def _p_traveller(s, rng):
-    """`cenlab.synth.passengers`' step of the same name without the names (Faker is the slow
-    part, and the files leave names out): the same draws in the same order, so every column is
-    the one `make_passengers` gives for the seed."""
-    n, par = s["n"], list(_SEGMENTS.values())
-    others = list(ref.OTHER_NATIONALITIES)
-    countries = sorted(set(_AIRPORT_COUNTRY) | set(others) | {s["country"]})
-    nat_p = np.array([p["nationality"] for p in par])[s["look"]]
-    u = rng.random(n)
-    other = sampling.index_of(others, countries)[
-        sampling.draw(rng, list(ref.OTHER_NATIONALITIES.values()), n)
-    ]
-    origin_c = sampling.index_of(_AIRPORT_COUNTRY, countries)[s["origin"]]
-    home = countries.index(s["country"])
-    nat = np.where(u < nat_p[:, 0], home, np.where(u < nat_p.sum(axis=1), origin_c, other))
-    s["nationality"] = sampling.categorical(nat, countries)
-    rng.integers(0, NAME_POOL, size=n)  # the name, drawn from the pool
-    age = np.array([p["age"] for p in par])[s["look"]]
-    s["age"] = np.clip(rng.normal(age[:, 0], age[:, 1]), age[:, 2], 85).astype(np.int64)
-
-
 def _passengers(assignment: str, seed: int, n: int, plain=None) -> dict:
     """The generator's state for ``make_passengers(n, seed=seed, **spec)``: every column, and
     who each passenger is (``kind``) and looks like (``look``). The text columns ``plain``
@@ -191,11 +165,8 @@ def _passengers(assignment: str, seed: int, n: int, plain=None) -> dict:
         route_shift=spec.get("route_shift", True), reporting_country="NL",
         commodity_shares=None, table=ref.PASSENGER_SMUGGLING,
     )  # fmt: skip
-    steps = [
-        _p_traveller if step.__name__ == "_p_traveller" else step
-        for step in passenger_steps.PASSENGER_STEPS
-    ]
-    state = traffic.run_steps(steps, state, "passengers")
+    state["names"] = False  # the files leave names out, and Faker is the slow part
+    state = traffic.run_steps(passenger_steps.PASSENGER_STEPS, state, "passengers")
     for column, values in state.items():
         if isinstance(values, pd.Categorical) and (plain is None or column in plain):
             state[column] = np.asarray(values, dtype=object)
