@@ -22,6 +22,7 @@ import os
 import socket
 import sys
 from pathlib import Path
+from pwd import getpwnam
 
 HERE = Path(__file__).resolve().parent
 STATE = Path(os.environ.get("CENLAB_HUB_STATE", "/srv/cenlab-hub"))
@@ -137,7 +138,7 @@ roles = [
         "scopes": ["list:users", "read:users", "admin:servers!group=trainees"],
     },
 ]
-data_services = {}  # course -> URL of its data service, for the trainees' kernels
+data_services = {}  # course -> where its data service listens and whose it is, for the kernels
 for course, info in settings["courses"].items():
     etc = STATE / "etc" / f"grader-{course}"
     services.append(
@@ -171,17 +172,19 @@ for course, info in settings["courses"].items():
     )
     # Its data service: each trainee's own data of the personalised assignments, built from the
     # course's secret (readable by the grader account only; cenlab/course/dataservice.py).
-    # my_data() in a kernel fetches them with the server's token, straight from the service's
-    # address on this machine (a trainee's server shares the host's network).
+    # my_data() in a kernel fetches them with the server's token from the service's Unix socket,
+    # in a folder only the grader account writes, and only when the grader's account answers
+    # there. No URL: the service has no route through the proxy.
     name = f"{course}-data"
+    if "data_socket" not in info:
+        sys.exit(f"{settings_file} is from an older cenlab: run `cenlab-hub-roster apply` again")
     if name in settings["courses"]:
         sys.exit(f"the courses {course} and {name} cannot both be on one hub: rename one")
-    url = f"http://127.0.0.1:{free_port()}"
-    serve = ["-I", "-m", "cenlab.course.dataservice", f"--course-dir={info['root']}"]
+    serve = ["-I", "-m", "cenlab.course.dataservice", f"--course-dir={info['root']}",
+             f"--socket={info['data_socket']}", f"--released={info['released']}"]  # fmt: skip
     services.append(
         {
             "name": name,
-            "url": url,
             "command": [sys.executable, *serve],
             "user": info["grader"],
             "cwd": info["root"],
@@ -200,7 +203,7 @@ for course, info in settings["courses"].items():
             "scopes": [f"access:services!service={name}"],
         }
     )
-    data_services[course] = f"{url}/services/{name}/"
+    data_services[course] = {"socket": info["data_socket"], "uid": getpwnam(info["grader"]).pw_uid}
 c.Spawner.environment["CENLAB_DATA_SERVICES"] = json.dumps(data_services, sort_keys=True)
 
 # --- the idle culler --------------------------------------------------------------------------

@@ -6,7 +6,9 @@ A tiny course of its own (``build_data.py`` taking ``variant``, pure Python, fas
 ``my_data`` in a kernel of A's own server (with that server's environment and token) gets
 exactly ``build_for(course root, assignment, A)``; B gets B's; the service refuses requests
 without a valid token, from a trainee of another course, and with a path that is not one of
-the course's personalised assignments; the course's secret belongs to its grader account alone.
+the course's released personalised assignments; it listens on a Unix socket where only the
+grader account can put one, with no route through the proxy; the course's secret belongs to
+its grader account alone.
 """
 
 from __future__ import annotations
@@ -16,10 +18,10 @@ import http.client
 import json
 import pwd
 import secrets
+import socket
 import sys
 import tempfile
 from pathlib import Path
-from urllib.parse import urlparse
 
 import nbformat
 import pytest
@@ -127,10 +129,20 @@ def expected(root: Path, trainee: str) -> dict[str, str]:
         return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in Path(tmp).iterdir()}
 
 
-def raw_get(base: str, path: str, headers=None) -> tuple[int, str, bytes, str]:
-    """GET exactly ``path`` (no normalisation of ``..`` or of escapes) from ``base``'s host."""
-    url = urlparse(base)
-    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=120)
+class UnixConnection(http.client.HTTPConnection):
+    def __init__(self, path: str):
+        super().__init__("localhost", timeout=120)
+        self.path = path
+
+    def connect(self):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(self.timeout)
+        self.sock.connect(self.path)
+
+
+def raw_get(where: dict, path: str, headers=None) -> tuple[int, str, bytes, str]:
+    """GET exactly ``path`` (no normalisation of ``..`` or of escapes) from the service."""
+    conn = UnixConnection(where["socket"])
     try:
         conn.request("GET", path, headers=headers or {})
         reply = conn.getresponse()
@@ -139,14 +151,47 @@ def raw_get(base: str, path: str, headers=None) -> tuple[int, str, bytes, str]:
         conn.close()
 
 
+REFUSED = """
+from cenlab.course.mydata import DataError, my_data
+try:
+    my_data({course!r}, {assignment!r})
+except DataError as err:
+    print('DataError:', err)
+"""
+
+
+def test_an_assignment_not_released_yet_is_not_served(hub, people):
+    """Before the instructors release it, nobody gets an assignment's data (runs before the
+    fixture ``released``)."""
+    people[A].start_server()
+    out = people[A].run_in_kernel(REFUSED.format(course=COURSE, assignment=ASSIGNMENT))
+    assert out == (
+        "DataError: the course's data service refused (404 this course has no released "
+        "assignment of that name with own data)\n"
+    )
+
+
 @pytest.fixture(scope="module")
-def service_url(people) -> str:
-    """The data service's URL, as the trainees' servers are told it; the service is up."""
+def released(hub, people) -> None:
+    ins = people[INSTRUCTOR]
+    assert ins.service("GET", "/formgrader").status_code == 200  # logs in to the formgrader
+    for step in ("assign", "release"):
+        r = ins.service("POST", f"/formgrader/api/assignment/{ASSIGNMENT}/{step}")
+        assert r.status_code == 200 and r.json()["success"], r.text
+
+
+@pytest.fixture(scope="module")
+def service(hub, people, released) -> dict:
+    """Where the data service listens and whose it is, as the trainees' servers are told; the
+    service is up."""
     people[A].start_server()
     _, result = my_data_in_kernel(people[A], folder="probe")
-    url = json.loads(result["env"]["CENLAB_DATA_SERVICES"])[COURSE]
-    assert url.endswith(f"/services/{SERVICE}/"), url
-    return url
+    where = json.loads(result["env"]["CENLAB_DATA_SERVICES"])[COURSE]
+    assert where == {
+        "socket": str(hub.state / "run" / COURSE / "data.sock"),
+        "uid": pwd.getpwnam(GRADER).pw_uid,
+    }
+    return where
 
 
 def test_the_course_root_holds_the_builder_and_a_secret_of_the_grader_alone(hub, root):
@@ -160,7 +205,7 @@ def test_the_course_root_holds_the_builder_and_a_secret_of_the_grader_alone(hub,
     assert personal.is_personal(root, ASSIGNMENT) and not personal.is_personal(root, PLAIN)
 
 
-def test_a_trainee_gets_exactly_the_data_made_for_them(hub, people, root, service_url):
+def test_a_trainee_gets_exactly_the_data_made_for_them(hub, people, root, service):
     printed, result = my_data_in_kernel(people[A])
     assert result["env"]["JUPYTERHUB_USER"] == A and result["env"]["token"], result["env"]
     assert result["names"] == ["meta.json", "weights.csv"]
@@ -171,7 +216,7 @@ def test_a_trainee_gets_exactly_the_data_made_for_them(hub, people, root, servic
     assert printed == [] and again["files"] == result["files"]
 
 
-def test_another_trainee_gets_their_own_different_data(hub, people, root, service_url):
+def test_another_trainee_gets_their_own_different_data(hub, people, root, service):
     b = people[B]
     b.start_server()
     _, result = my_data_in_kernel(b)
@@ -181,11 +226,37 @@ def test_another_trainee_gets_their_own_different_data(hub, people, root, servic
     assert result["files"]["weights.csv"] != mine["weights.csv"]
 
 
-def test_the_service_answers_through_the_proxy_too(hub, people, service_url):
+def test_the_service_has_no_route_through_the_proxy(hub, people, service):
     url = f"{hub.url}/services/{SERVICE}/{ASSIGNMENT}"
     r = requests.get(url, headers={"Authorization": f"token {people[A].token}"}, timeout=120)
-    assert r.status_code == 200 and r.headers["Content-Type"] == "application/zip"
-    assert r.headers["Cache-Control"] == "no-store"
+    assert r.status_code == 404 and r.headers["Content-Type"] != "application/zip"
+
+
+# In a trainee's kernel: can they put something where the service listens?
+SQUAT = """
+import os, socket
+where = {socket!r}
+try:
+    os.unlink(where)
+    print("unlinked")
+except OSError as err:
+    print(type(err).__name__)
+s = socket.socket(socket.AF_UNIX)
+try:
+    s.bind(os.path.join(os.path.dirname(where), "mine.sock"))
+    print("bound")
+except OSError as err:
+    print(type(err).__name__)
+"""
+
+
+def test_only_the_grader_can_listen_where_the_service_listens(hub, people, service):
+    folder = Path(service["socket"]).parent
+    st = folder.stat()
+    assert (st.st_uid, st.st_mode & 0o777) == (service["uid"], 0o755)
+    assert Path(service["socket"]).stat().st_uid == service["uid"]
+    out = people[A].run_in_kernel(SQUAT.format(socket=service["socket"]))
+    assert out.split() == ["PermissionError", "PermissionError"]
 
 
 def _refused(status: int, kind: str, body: bytes, reason: str, expect: int) -> None:
@@ -203,12 +274,12 @@ def _token(client, **body) -> str:
     return r.json()["token"]
 
 
-def test_who_may_fetch(hub, people, service_url):
-    path = urlparse(service_url).path + ASSIGNMENT
+def test_who_may_fetch(hub, people, service):
+    path = "/" + ASSIGNMENT
 
     def get(token=None, query=""):
         headers = {"Authorization": f"token {token}"} if token else {}
-        return raw_get(service_url, path + query, headers)
+        return raw_get(service, path + query, headers)
 
     assert get(people[A].token)[0] == 200
     assert get(_token(people[INSTRUCTOR]))[0] == 200  # the course's instructors may too
@@ -238,22 +309,15 @@ def test_who_may_fetch(hub, people, service_url):
         "",
     ],
 )
-def test_only_a_personalised_assignment_of_the_course_is_served(hub, people, service_url, name):
+def test_only_a_personalised_assignment_of_the_course_is_served(hub, people, service, name):
     headers = {"Authorization": f"token {people[A].token}"}
-    _refused(*raw_get(service_url, urlparse(service_url).path + name, headers), 404)
+    _refused(*raw_get(service, "/" + name, headers), 404)
 
 
-def test_my_data_of_a_course_one_does_not_take_is_refused_in_one_line(hub, people, root):
+def test_my_data_of_a_course_one_does_not_take_is_refused_in_one_line(hub, people, released):
     other = people[OTHER]
     other.start_server()
-    cell = (
-        "from cenlab.course.mydata import DataError, my_data\n"
-        "try:\n"
-        f"    my_data({COURSE!r}, {ASSIGNMENT!r})\n"
-        "except DataError as err:\n"
-        "    print('DataError:', err)\n"
-    )
-    out = other.run_in_kernel(cell)
+    out = other.run_in_kernel(REFUSED.format(course=COURSE, assignment=ASSIGNMENT))
     assert (
         out
         == f"DataError: the course's data service refused (403 you are not in the course {COURSE})\n"

@@ -314,6 +314,13 @@ def test_answers_copied_from_another_trainee_lose_every_point_the_data_decide(
 
     assert {k: s for k, (s, m) in scores["amina"].items() if s < m} == {}
     assert {k: s for k, (s, m) in scores["chen"].items() if s < m} == {}
+    for student in ("amina", "chen"):  # the grader's data are theirs: my_data says nothing
+        graded = scratch.autograded(student, assignment) / NB_NAME[assignment]
+        first = next(c for c in nbformat.read(str(graded), 4).cells if c.cell_type == "code")
+        assert "my_data(" in first.source
+        printed = "".join(o.get("text", "") for o in first.outputs)
+        assert "Changed or missing" not in printed and "DataError" not in printed, printed
+        assert [o for o in first.outputs if o.get("output_type") == "error"] == []
     (path,) = scratch.source(assignment).glob("*.ipynb")
     answers = {n for c in nbformat.read(str(path), 4).cells if _meta(c).get("solution")
                for n in assigned_names(_strip(c.source))}  # fmt: skip

@@ -7,7 +7,10 @@ It makes sure the notebook's folder holds the data made for this trainee:
   unchanged, it does nothing: self-paced (``make lab`` builds them), in the grading sandbox
   (the grader rebuilds them), on the hub after the first run;
 - on the hub, it asks the course's data service (``dataservice``) for the logged-in trainee's
-  files, with the server's own token, and writes them;
+  files, with the server's own token, and writes them. The service listens on a Unix socket;
+  the token is sent only when the account at the other end (the kernel says whose it is) is
+  the one the hub named, so nothing else can pose as the service and collect tokens. Only data
+  files (``DATA_SUFFIXES``) are written, never a notebook or Python code;
 - elsewhere, with no stamp, the folder's files are used as they are (the course's own data,
   for an author running the source notebook).
 
@@ -17,47 +20,94 @@ data. Whatever it prints is one plain line.
 
 from __future__ import annotations
 
+import contextlib
+import http.client
 import io
 import json
 import os
 import re
-import urllib.error
-import urllib.request
+import socket
+import struct
 import zipfile
 import zlib
 from pathlib import Path
+from urllib.parse import quote
 
 from cenlab.course import personal
 
-SERVICES = "CENLAB_DATA_SERVICES"  # JSON: course -> URL of its data service (set by the hub)
-SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
+# JSON, set by the hub: course -> {"socket": its data service's Unix socket, "uid": the account
+# that serves it (the course's grader)}.
+SERVICES = "CENLAB_DATA_SERVICES"
+DATA_SUFFIXES = ("csv", "json", "parquet", "txt")  # what a data service may write
+SAFE_NAME = re.compile(rf"[A-Za-z0-9][A-Za-z0-9_.-]{{0,90}}\.(?:{'|'.join(DATA_SUFFIXES)})")
 MAX_BYTES = 50_000_000
-CHANGED = "Your data files are not the ones made for you: grading uses those, not these."
+CHANGED = (
+    "Changed or missing: {names}. Grading uses the data made for you; run `make lab` again to"
+    " get them back (your notebook is kept)."
+)
+NOT_HERE = "This folder has no data: open the notebook from its own assignment folder."
+NOT_THE_SERVICE = "something other than the course's data service answered: tell your instructor"
+DOWN = "the course's data service is not running: try again in a minute, or tell your instructor"
 
 
 class DataError(RuntimeError):
     """The trainee's data could not be had; the message says why, in one line."""
 
+    def _render_traceback_(self) -> list[str]:
+        """What IPython shows: the one line, not a traceback a beginner must read."""
+        return [f"DataError: {self}"]
 
-def _on_hub(course: str) -> tuple[str, str, str] | None:
-    """(service URL, user, token) when this kernel runs on a hub that serves ``course``."""
+
+def _on_hub(course: str) -> tuple[dict, str, str] | None:
+    """(the service's socket and account, user, token) when this kernel runs on a hub that
+    serves ``course``."""
     user, token = os.environ.get("JUPYTERHUB_USER"), os.environ.get("JUPYTERHUB_API_TOKEN")
     try:
         services = json.loads(os.environ.get(SERVICES, "{}"))
     except ValueError:
         services = {}
-    url = services.get(course) if isinstance(services, dict) else None
-    if not (user and token and url):
+    where = services.get(course) if isinstance(services, dict) else None
+    if not (user and token and isinstance(where, dict)):
         return None
-    return url, user, token
+    if not isinstance(where.get("socket"), str) or not isinstance(where.get("uid"), int):
+        return None
+    return where, user, token
 
 
-def _unchanged(folder: Path, stamp: dict) -> bool:
-    for name, digest in stamp["files"].items():
+def peer_uid(sock: socket.socket) -> int:
+    """The account of the process at the other end of a Unix socket, as the kernel says."""
+    creds = sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+    return struct.unpack("3i", creds)[1]
+
+
+class _ServiceConnection(http.client.HTTPConnection):
+    """HTTP over the data service's Unix socket, to the account the hub named only."""
+
+    def __init__(self, where: dict, timeout: float):
+        super().__init__("localhost", timeout=timeout)
+        self.where = where
+
+    def connect(self) -> None:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            sock.settimeout(self.timeout)
+            sock.connect(self.where["socket"])
+            if peer_uid(sock) != self.where["uid"]:
+                raise DataError(NOT_THE_SERVICE)
+        except BaseException:
+            sock.close()
+            raise
+        self.sock = sock
+
+
+def _changed(folder: Path, stamp: dict) -> list[str]:
+    """The stamp's files that are missing from ``folder`` or differ from what was made."""
+    out = []
+    for name, digest in sorted(stamp["files"].items()):
         path = folder / name
         if not path.is_file() or personal.digest(path) != digest:
-            return False
-    return True
+            out.append(name)
+    return out
 
 
 def my_data(course: str, assignment: str, *, folder=".") -> list[str]:
@@ -65,39 +115,70 @@ def my_data(course: str, assignment: str, *, folder=".") -> list[str]:
     the data files (empty when the folder's own files are used as they are)."""
     folder = Path(folder)
     stamp = personal.read_stamp(folder)
+    if stamp is not None and (stamp.get("course"), stamp.get("assignment")) != (course, assignment):
+        held = f"{stamp.get('course')}/{stamp.get('assignment')}"
+        raise DataError(f"this folder holds the data of {held}: open this notebook in its own")
     hub = _on_hub(course)
-    mine = stamp is not None and (stamp.get("course"), stamp.get("assignment")) == (
-        course,
-        assignment,
-    )
-    if hub is not None and mine:
-        mine = stamp.get("trainee") == hub[1]
-    if mine and _unchanged(folder, stamp):
-        return sorted(stamp["files"])
+    changed = _changed(folder, stamp) if stamp is not None else []
     if hub is None:
-        if stamp is not None:
-            print(CHANGED)
-            return sorted(stamp["files"])
-        return []
-    return _fetch(folder, assignment, *hub)
+        if stamp is None:
+            if not any(folder.glob("*.csv")):
+                print(NOT_HERE)
+            return []
+        if changed:
+            print(CHANGED.format(names=", ".join(changed)))
+        return sorted(stamp["files"])
+    if stamp is not None and stamp.get("trainee") == hub[1] and not changed:
+        return sorted(stamp["files"])
+    ours = stamp is not None and stamp.get("trainee") == hub[1]
+    return _fetch(folder, assignment, *hub, edited=changed if ours else [])
 
 
-def _fetch(folder: Path, assignment: str, url: str, user: str, token: str) -> list[str]:
-    request = urllib.request.Request(
-        f"{url.rstrip('/')}/{assignment}", headers={"Authorization": f"token {token}"}
-    )
+def _fetch(
+    folder: Path, assignment: str, where: dict, user: str, token: str, *, edited=()
+) -> list[str]:
+    conn = _ServiceConnection(where, timeout=60)
     try:
-        with urllib.request.urlopen(request, timeout=60) as reply:  # noqa: S310 (the hub's URL)
-            body = reply.read(MAX_BYTES + 1)
-    except urllib.error.HTTPError as exc:
-        raise DataError(f"the course's data service refused ({exc.code} {exc.reason})") from None
-    except (urllib.error.URLError, OSError) as exc:
+        conn.request("GET", f"/{quote(assignment)}", headers={"Authorization": f"token {token}"})
+        reply = conn.getresponse()
+        if reply.status != 200:
+            raise DataError(f"the course's data service refused ({reply.status} {reply.reason})")
+        body = reply.read(MAX_BYTES + 1)
+    except (FileNotFoundError, ConnectionRefusedError):
+        raise DataError(DOWN) from None
+    except (OSError, http.client.HTTPException) as exc:
         raise DataError(f"the course's data service could not be reached ({exc})") from None
+    finally:
+        conn.close()
     if len(body) > MAX_BYTES:
         raise DataError("the course's data service sent more than 50 MB")
+    kept = _keep_edited(folder, edited)
     names = _unpack(folder, body)
     print(f"Your own data for {assignment} ({user}): {', '.join(n for n in names)}")
+    for name, copy in kept:
+        print(f"You had changed {name}: your version is kept as {copy}.")
     return names
+
+
+def _keep_edited(folder: Path, names) -> list[tuple[str, str]]:
+    """Move the data files the trainee changed out of the way (``<name>.edited``, then
+    ``.edited-2`` ...) before their data are written again: nothing they wrote is lost."""
+    kept = []
+    for name in names:
+        path = folder / name
+        if not path.is_file() or path.is_symlink():
+            continue
+        copy = folder / f"{name}.edited"
+        k = 1
+        while copy.exists() or copy.is_symlink():
+            k += 1
+            copy = folder / f"{name}.edited-{k}"
+        try:
+            path.rename(copy)
+        except OSError as exc:
+            raise DataError(f"your changed {name} could not be kept ({exc.strerror})") from None
+        kept.append((name, copy.name))
+    return kept
 
 
 def _unpack(folder: Path, body: bytes) -> list[str]:
@@ -126,6 +207,8 @@ def _unpack(folder: Path, body: bytes) -> list[str]:
             tmp.write_bytes(data)
             tmp.replace(folder / name)
         except OSError as exc:
-            tmp.unlink(missing_ok=True)
-            raise DataError(f"your data could not be written here ({exc.strerror})") from None
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+            why = f"your data could not be written here ({exc.strerror})"
+            raise DataError(f"{why}: make room, or tell your instructor") from None
     return sorted(m.filename for m in members if m.filename != personal.STAMP)

@@ -92,16 +92,28 @@ def build_variant(course_dir, assignment: str, variant_seed: int, out) -> list[P
     return [Path(p) for p in module.build(assignment, out, variant=variant_seed)]
 
 
-def build_for(course_dir, assignment: str, trainee: str, out, *, secret=None) -> list[Path]:
+def build_for(
+    course_dir, assignment: str, trainee: str, out, *, secret=None, course: str | None = None
+) -> list[Path]:
     """Write ``trainee``'s data files for ``assignment`` into ``out``, with the stamp; returns
-    the data files. ``secret`` defaults to the course's own (made when missing)."""
+    the data files. ``secret`` defaults to the course's own (made when missing); ``course``, the
+    course's name in the stamp, to its nbgrader ``course_id`` (else the folder's name; a
+    grader's private copy passes the real one): ``my_data`` compares it with the notebook's."""
     if not is_personal(course_dir, assignment):
         raise ValueError(f"{assignment} has no personal data: its build_data.py takes no variant")
     secret = course_secret(course_dir) if secret is None else secret
     files = build_variant(course_dir, assignment, variant(secret, assignment, trainee), out)
-    write_stamp(out, course=Path(course_dir).name, assignment=assignment, trainee=trainee,
-                files=files)  # fmt: skip
+    write_stamp(out, course=course or _course_name(course_dir), assignment=assignment,
+                trainee=trainee, files=files)  # fmt: skip
     return files
+
+
+def _course_name(course_dir) -> str:
+    from cenlab.course.paths import course_id
+
+    if CoursePaths(course_dir).config.exists():
+        return course_id(course_dir) or Path(course_dir).name
+    return Path(course_dir).name
 
 
 def write_stamp(folder, *, course: str, assignment: str, trainee: str, files) -> Path:

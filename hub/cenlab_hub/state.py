@@ -10,6 +10,7 @@ Layout of the state folder (default ``/srv/cenlab-hub``):
     hub.json             courses, their grader accounts, paths (0644)
     etc/<role>/          Jupyter and nbgrader configuration of trainee, instructor and grader servers
     exchange/            nbgrader's exchange: root-owned root, one folder per course owned by its grader
+    run/<course>/        the socket of the course's data service, in a folder only its grader writes
     courses/<course>/    the nbgrader course root, owned by the course's grader account (0700),
                          with build_data.py and the course's secret .cenlab-secret (0600)
     datasets/            the shared datasets, read-only for everyone
@@ -156,11 +157,21 @@ def prepare(
         "state": str(state),
         "exchange": str(state / "exchange"),
         "datasets": str(state / "datasets"),
-        "courses": {c: {"grader": graders[c], "root": str(state / "courses" / c)} for c in courses},
+        "courses": {c: _course_settings(state, c, graders[c]) for c in courses},
     }
     _write(state / "hub.json", json.dumps(settings, indent=1) + "\n")
     write_jupyter_config(state, settings)
     return {"settings": settings, "issued": issued, "people": people}
+
+
+def _course_settings(state: Path, course: str, grader: str) -> dict:
+    return {
+        "grader": grader,
+        "root": str(state / "courses" / course),
+        # The data service listens here; trainees' servers are told where, and whose it is.
+        "data_socket": str(state / "run" / course / "data.sock"),
+        "released": str(state / "exchange" / course / "outbound"),
+    }
 
 
 def _check_courses(courses, courses_src: Path) -> None:
@@ -208,6 +219,10 @@ def _courses_and_exchange(state: Path, courses, courses_src: Path, grader_prefix
     # A root-owned root that nobody else can write: no trainee can move a course's folder away.
     os.chown(exchange, 0, 0)
     os.chmod(exchange, 0o755)
+    run = state / "run"  # the data services' sockets: nobody but a course's grader writes here
+    run.mkdir(exist_ok=True)
+    os.chown(run, 0, 0)
+    os.chmod(run, 0o755)
     graders = {}
     for course in courses:
         # The formgrader runs as this account; trainees' code it grades runs in bubblewrap.
@@ -220,6 +235,12 @@ def _courses_and_exchange(state: Path, courses, courses_src: Path, grader_prefix
         course_exchange.mkdir(exist_ok=True)
         os.chown(course_exchange, grader.pw_uid, grader.pw_gid)
         os.chmod(course_exchange, 0o755)
+        sockets = run / course
+        sockets.mkdir(exist_ok=True)
+        os.chown(sockets, grader.pw_uid, grader.pw_gid)
+        os.chmod(sockets, 0o755)
+        if len(str(sockets / "data.sock")) > 100:  # the kernel's limit on a socket's path
+            raise roster_mod.RosterError(f"the state folder's path is too long for {sockets}")
     (state / "courses").mkdir(exist_ok=True)
     os.chmod(state / "courses", 0o755)
     return graders

@@ -167,6 +167,12 @@ class ConfinedExecute(Capped, Execute):
 
         return Path(CourseDirectory(config=self.config).root)
 
+    def _course_name(self) -> str:
+        """The course's id (a worker's private copy of the course has another folder name)."""
+        from nbgrader.coursedir import CourseDirectory
+
+        return CourseDirectory(config=self.config).course_id or self._course_root().name
+
     def _source_folder(self, resources) -> Path:
         return CoursePaths(self._course_root()).source(resources["nbgrader"]["assignment"])
 
@@ -176,7 +182,8 @@ class ConfinedExecute(Capped, Execute):
         root, assignment = self._course_root(), resources["nbgrader"]["assignment"]
         if not personal.is_personal(root, assignment):
             return None
-        personal.build_for(root, assignment, resources["nbgrader"]["student"], folder)
+        student = resources["nbgrader"]["student"]
+        personal.build_for(root, assignment, student, folder, course=self._course_name())
         return folder
 
     def _source_notebook(self, resources):
