@@ -4,12 +4,24 @@
 (nbgrader ``generate_assignment``, run in a scratch copy of each course) copied to
 ``work/<course>/<assignment>/``, the self-paced exercises to ``work/exercises/``, the glossary
 (``docs/glossary.md``) beside them, the CEN dashboard to ``work/dashboards/`` and the start page
-to ``work/start.ipynb``. Work already in ``work/`` is never overwritten (``--force`` replaces it).
+to ``work/start.ipynb``. Work already in ``work/`` is never overwritten.
 
 Each assignment's data are the trainee's own (``cenlab.course.personal``): built at ``build``
 from a secret and a trainee id made once for this work folder and kept in
 ``work/.cenlab/trainee.json``, so the same work folder always gets the same data and another
-trainee's folder other data.
+trainee's folder other data. ``build`` again restores them: in an assignment folder that already
+exists, when a data file is missing or differs from the stamp (or the stamp is missing), it
+writes the trainee's data files back, and nothing else there (never a notebook); a data file
+the trainee changed is kept first as ``<name>.edited`` (``<name>.edited-2``, ``-3``, ... when
+that is taken). It prints one line per assignment restored.
+
+``--force`` replaces the files of a fresh copy (the release and the trainee's data) in what it
+builds, and never silently loses what the trainee wrote: a notebook whose cells (their type
+and text; outputs do not count) differ from the fresh copy is kept first as
+``<name>.ipynb.bak`` (``.ipynb.bak-2``, ... when taken), any other file that differs as
+``<name>.edited``, and a line says so; files of the trainee's own stay. With assignments
+named (or courses), only those are built or replaced; the shared items (exercises, glossary, dashboards,
+start page) are copied when missing, and replaced only by a ``--force`` naming no assignment.
 
 ``grade`` autogrades the trainee's own notebooks in ``work/`` in a scratch copy of each course
 (the solutions never enter ``work/``), writes the feedback pages to
@@ -25,6 +37,7 @@ graded, never in the work folder before.
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import html
 import json
 import os
@@ -34,6 +47,7 @@ import shutil
 import sys
 import tempfile
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,13 +58,15 @@ REPO = Path(__file__).resolve().parent.parent
 COURSES = REPO / "courses"
 WORK = REPO / "work"
 IDENTITY = ".cenlab/trainee.json"  # in the work folder: this trainee's id and local secret
-IGNORE = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "outbox", "outbox-*")
+SKIPPED = (".ipynb_checkpoints", "__pycache__", "outbox", "outbox-*")  # never copied
+IGNORE = shutil.ignore_patterns(*SKIPPED)
 EXTRAS = {"exercises": REPO / "exercises", "dashboards": REPO / "dashboards"}
 # Single files copied into the work folder, by their place there: the exercises and the start
 # page link the glossary as exercises/glossary.md.
 FILES = {"exercises/glossary.md": REPO / "docs" / "glossary.md"}
 SOLUTION = re.compile(r"### BEGIN SOLUTION\n?(.*?)### END SOLUTION", re.DOTALL)
 MARK_SCHEME = "-mark-scheme.html"
+EDITED, BACKUP = ".edited", ".bak"  # what a trainee changed, kept beside the fresh file
 
 
 @dataclass
@@ -130,48 +146,182 @@ def _generate(api, assignment: str) -> None:
         raise RuntimeError(f"generate_assignment {assignment} failed:\n{outcome.get('log', '')}")
 
 
-def _copy(src: Path, dest: Path, force: bool) -> bool:
-    """Copy a file or folder unless ``dest`` exists (the trainee's work); True when copied."""
-    if dest.exists() and not force:
-        return False
-    if dest.exists():
-        shutil.rmtree(dest) if dest.is_dir() else dest.unlink()
+def _copy(src: Path, dest: Path) -> None:
+    """Copy a file or folder to ``dest``, which does not exist yet."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     if src.is_dir():
         shutil.copytree(src, dest, ignore=IGNORE)
     else:
         shutil.copy(src, dest)
+
+
+def _keep(path: Path, suffix: str) -> Path:
+    """Rename ``path`` to ``<name><suffix>``, or ``<name><suffix>-2``, ``-3``, ... when taken;
+    the new path."""
+    kept, n = path.with_name(path.name + suffix), 1
+    while kept.exists() or kept.is_symlink():
+        n += 1
+        kept = path.with_name(f"{path.name}{suffix}-{n}")
+    path.rename(kept)
+    return kept
+
+
+def _cells(path: Path):
+    """The type and text of each cell of the notebook at ``path``; None when it is not one."""
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        return [(c["cell_type"], "".join(c["source"])) for c in nb["cells"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _files(src: Path) -> list[Path]:
+    """The files of ``src`` (itself when a file) that a copy takes, relative to ``src``."""
+    if not src.is_dir():
+        return [Path()]
+    return sorted(p.relative_to(src) for p in src.rglob("*") if p.is_file()
+                  and not any(fnmatch.fnmatch(part, pattern) for part in p.relative_to(src).parts
+                              for pattern in SKIPPED))  # fmt: skip
+
+
+def _replace(src: Path, dest: Path) -> list[Path]:
+    """Put the files of ``src`` in place of those of ``dest`` (``--force``); returns the copies
+    kept of what the trainee had changed: a notebook whose cells differ (``.ipynb.bak``), any
+    other file that differs (``.edited``). The stamp is only rewritten; files of ``dest`` that
+    ``src`` has not are left."""
+    if src.is_dir() != dest.is_dir():  # a file where a folder goes, or the other way
+        kept = [_keep(dest, EDITED)]
+        _copy(src, dest)
+        return kept
+    kept = []
+    for rel in _files(src):
+        new, old = src / rel, dest / rel
+        if old.is_file() and not old.is_symlink():
+            same = old.read_bytes() == new.read_bytes()
+            if not same and old.name != personal.STAMP:
+                if old.suffix != ".ipynb" or _cells(old) != _cells(new):
+                    kept.append(_keep(old, BACKUP if old.suffix == ".ipynb" else EDITED))
+        elif old.exists() or old.is_symlink():  # a folder or a link where a file goes
+            kept.append(_keep(old, EDITED))
+            same = False
+        else:
+            same = False
+        if not same:
+            old.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(new, old)
+    return kept
+
+
+def _replaced_line(dest: Path, kept: list[Path]) -> str:
+    names = ", ".join(str(k.relative_to(dest) if k.is_relative_to(dest) else k.name) for k in kept)
+    copies = "copy" if len(kept) == 1 else "copies"
+    return f"replaced {dest} with a fresh copy; your edited {copies} kept as {names}"
+
+
+def _is_intact(folder: Path, stamp: dict | None, course_name: str, assignment: str,
+               trainee: str) -> bool:  # fmt: skip
+    """True when ``folder`` holds ``trainee``'s data of the assignment, as its stamp says."""
+    whose = (course_name, assignment, trainee)
+    if stamp is None or tuple(stamp.get(k) for k in ("course", "assignment", "trainee")) != whose:
+        return False
+    for name, digest in stamp["files"].items():
+        path = folder / str(name)
+        if not path.is_file() or personal.digest(path) != digest:
+            return False
     return True
 
 
-def build(work=WORK, *, only=None, force: bool = False, courses_root=COURSES) -> list[Path]:
-    """Make ``work`` (see the module docstring); returns what was copied this time."""
+def restore_data(course_dir: Path, assignment: str, dest: Path, trainee: str, secret: bytes,
+                 tmp: Path) -> str | None:  # fmt: skip
+    """Write ``trainee``'s data files back into the assignment folder ``dest`` when one is
+    missing or differs from the stamp (or the stamp is missing), keeping a changed one as
+    ``<name>.edited``; nothing else of ``dest`` is touched. The line to print, or None when
+    nothing was to be done."""
+    if not personal.is_personal(course_dir, assignment):
+        return None
+    if _is_intact(dest, personal.read_stamp(dest), course_dir.name, assignment, trainee):
+        return None
+    fresh = tmp / "data" / course_dir.name / assignment
+    files = personal.build_for(course_dir, assignment, trainee, fresh, secret=secret)
+    restored = []
+    for new in files:
+        old = dest / new.name
+        if old.is_file() and not old.is_symlink() and old.read_bytes() == new.read_bytes():
+            continue
+        kept = _keep(old, EDITED) if old.exists() or old.is_symlink() else None
+        shutil.copy(new, old)
+        restored.append(f"{new.name} (your edited copy kept as {kept.name})" if kept else new.name)
+    shutil.copy(fresh / personal.STAMP, dest / personal.STAMP)
+    if not restored:
+        return (f"restored the record of your own data ({personal.STAMP}) in {dest}; your data "
+                "files were already right")  # fmt: skip
+    return f"restored your own data in {dest}: {', '.join(restored)}"
+
+
+def _shared(courses_root: Path) -> list[tuple[Path, Path]]:
+    """(source, place in the work folder) of every shared item: exercises, dashboards, the
+    glossary and the start page."""
+    items = []
+    for name, src in EXTRAS.items():
+        if src.is_dir():
+            items += [(item, Path(name) / item.name) for item in sorted(src.iterdir())
+                      if item.name not in (".ipynb_checkpoints", "__pycache__")]  # fmt: skip
+    items += [(src, Path(place)) for place, src in FILES.items()]
+    return [*items, (courses_root / "start.ipynb", Path("start.ipynb"))]
+
+
+def build(
+    work=WORK,
+    *,
+    only=None,
+    force: bool = False,
+    courses_root=COURSES,
+    say: Callable[[str], None] = print,
+) -> list[Path]:
+    """Make ``work`` (see the module docstring); returns what was copied or replaced this time.
+    ``say`` gets the line of each assignment whose data were restored and of each item replaced
+    with a copy of the trainee's kept."""
     work, courses_root = Path(work), Path(courses_root)
+    pairs = _assignments(courses_root, only)  # a wrong name: nothing made
     copied = []
     trainee, secret = identity(work)
     with tempfile.TemporaryDirectory(prefix="cenlab-build-") as tmp, warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*not in session.*")  # nbgrader + SQLAlchemy 2
-        for course_dir, names in _by_course(_assignments(courses_root, only)).items():
-            scratch, api = _scratch(Path(tmp), course_dir, names)
+        tmp = Path(tmp)
+        for course_dir, names in _by_course(pairs).items():
+            dests = {a: work / course_dir.name / a for a in names}
+            fresh = [a for a in names if force or not dests[a].is_dir()]
+            if fresh:
+                scratch, api = _scratch(tmp / "scratch", course_dir, fresh)
             for a in names:
-                _generate(api, a)
-                dest = work / course_dir.name / a
-                if _copy(scratch.release(a), dest, force):
-                    if personal.is_personal(course_dir, a):  # their own data over the course's
-                        personal.build_for(course_dir, a, trainee, dest, secret=secret)
-                    copied.append(dest)
-    for name, src in EXTRAS.items():
-        if src.is_dir():
-            for item in sorted(src.iterdir()):
-                if item.name in (".ipynb_checkpoints", "__pycache__"):
+                dest = dests[a]
+                if a not in fresh:  # the trainee's: only their data, when changed
+                    line = restore_data(course_dir, a, dest, trainee, secret, tmp)
+                    if line:
+                        say(line)
                     continue
-                if _copy(item, work / name / item.name, force):
-                    copied.append(work / name / item.name)
-    for place, src in FILES.items():
-        if _copy(src, work / place, force):
-            copied.append(work / place)
-    if _copy(courses_root / "start.ipynb", work / "start.ipynb", force):
-        copied.append(work / "start.ipynb")
+                _generate(api, a)
+                staged = tmp / "staged" / course_dir.name / a
+                shutil.copytree(scratch.release(a), staged, ignore=IGNORE)
+                if personal.is_personal(course_dir, a):  # their own data over the course's
+                    personal.build_for(course_dir, a, trainee, staged, secret=secret)
+                if dest.exists():
+                    kept = _replace(staged, dest)
+                    if kept:
+                        say(_replaced_line(dest, kept))
+                else:
+                    _copy(staged, dest)
+                copied.append(dest)
+    for src, place in _shared(courses_root):
+        dest = work / place
+        if not (dest.exists() or dest.is_symlink()):
+            _copy(src, dest)
+            copied.append(dest)
+        elif force and not only:
+            kept = _replace(src, dest)
+            if kept:
+                say(_replaced_line(dest, kept))
+            copied.append(dest)
     return copied
 
 
@@ -289,7 +439,11 @@ def main(argv=None) -> int:
         p.add_argument("only", nargs="*", help="course or course/assignment (default: all)")
         p.add_argument("--work", default=str(WORK), help="the work folder (default: work/)")
         if name == "build":
-            p.add_argument("--force", action="store_true", help="replace work already there")
+            p.add_argument(
+                "--force",
+                action="store_true",
+                help="replace with a fresh copy (your edited files are kept beside it)",
+            )
     args = parser.parse_args(argv)
     try:
         if args.command == "build":
@@ -302,7 +456,10 @@ def main(argv=None) -> int:
                 print(f"  feedback: {page}")
             for page in g.mark_schemes:
                 print(f"  model answers and mark scheme: {page}")
-    except (ValueError, RuntimeError) as err:
+    except ValueError as err:  # bad input: a wrong name, no work, a damaged identity
+        print(f"selfpaced: {err}", file=sys.stderr)
+        return 2
+    except RuntimeError as err:
         print(f"selfpaced: {err}", file=sys.stderr)
         return 1
     return 0

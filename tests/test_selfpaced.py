@@ -104,6 +104,7 @@ def test_the_work_folder_holds_this_trainees_own_data_and_keeps_its_identity(wor
 def test_build_never_overwrites_the_trainees_work(work):
     mine = work / ASSIGNMENT[0] / ASSIGNMENT[1] / NOTEBOOK
     mine.write_text("my answers", encoding="utf-8")
+    backup = mine.with_name(f"{NOTEBOOK}.bak")
     try:
         copied = selfpaced.build(work, only=["/".join(ASSIGNMENT)])
         assert mine.read_text(encoding="utf-8") == "my answers"
@@ -111,6 +112,212 @@ def test_build_never_overwrites_the_trainees_work(work):
     finally:
         selfpaced.build(work, only=["/".join(ASSIGNMENT)], force=True)
     assert mine.read_text(encoding="utf-8") != "my answers"
+    assert backup.read_text(encoding="utf-8") == "my answers"  # --force keeps it: see below
+    backup.unlink()
+
+
+def _add_cell(path: Path, text: str) -> bytes:
+    """The trainee writes in the notebook at ``path`` (a cell of their own); its new bytes."""
+    nb = nbformat.read(str(path), as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell(text))
+    nbformat.write(nb, str(path))
+    return path.read_bytes()
+
+
+def _run_only(path: Path) -> bytes:
+    """The notebook at ``path`` as Jupyter saves it once run: outputs and metadata, not one
+    cell's text changed; its new bytes."""
+    nb = nbformat.read(str(path), as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.execution_count = 1
+            cell.outputs = [nbformat.v4.new_output("stream", text="ran\n")]
+    nb.metadata["widgets"] = {"state": {}}
+    nbformat.write(nb, str(path))
+    return path.read_bytes()
+
+
+def _built_line(work: Path, n: int) -> str:
+    return f"{n} new items in {work}; open {work / 'start.ipynb'}\n"
+
+
+def test_build_restores_edited_or_missing_data_and_keeps_the_edited_copy(work, capsys, monkeypatch):
+    """``make lab`` again after a data file was edited or deleted (or the stamp lost) puts back
+    the data made for this trainee, keeps what they wrote as ``<name>.edited`` (``-2``, ``-3``
+    when taken), says so in one line per assignment and never touches the notebook or any
+    other file of theirs."""
+    from cenlab.course import mydata, personal
+
+    for name in (mydata.SERVICES, "JUPYTERHUB_USER", "JUPYTERHUB_API_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    folder = work / ASSIGNMENT[0] / ASSIGNMENT[1]
+    data, stamp, notes = folder / "passengers.csv", folder / personal.STAMP, folder / "notes.txt"
+    theirs, their_stamp = data.read_bytes(), stamp.read_bytes()
+    fresh = (folder / NOTEBOOK).read_bytes()
+    answered = _add_cell(folder / NOTEBOOK, "My answer: cash and late booking.")
+    notes.write_text("my notes\n")
+    (folder / "passengers.csv.edited").write_bytes(b"kept from before\n")
+    data.write_bytes(b"my edits\n")
+    build = ["build", "--work", str(work), "/".join(ASSIGNMENT)]
+    try:
+        capsys.readouterr()
+        assert selfpaced.main(build) == 0
+        assert capsys.readouterr().out == (
+            f"restored your own data in {folder}: passengers.csv (your edited copy kept as "
+            f"passengers.csv.edited-2)\n" + _built_line(work, 0)
+        )
+        assert data.read_bytes() == theirs and stamp.read_bytes() == their_stamp
+        assert (folder / "passengers.csv.edited-2").read_bytes() == b"my edits\n"
+        assert (folder / "passengers.csv.edited").read_bytes() == b"kept from before\n"
+        assert (folder / NOTEBOOK).read_bytes() == answered
+        assert notes.read_text() == "my notes\n"
+
+        data.unlink()
+        assert selfpaced.main(build) == 0
+        assert capsys.readouterr().out == (
+            f"restored your own data in {folder}: passengers.csv\n" + _built_line(work, 0)
+        )
+        assert data.read_bytes() == theirs
+
+        stamp.unlink()
+        assert selfpaced.main(build) == 0
+        assert capsys.readouterr().out == (
+            f"restored the record of your own data ({personal.STAMP}) in {folder}; your data "
+            "files were already right\n" + _built_line(work, 0)
+        )
+        assert stamp.read_bytes() == their_stamp
+
+        assert selfpaced.main(build) == 0  # nothing to restore: nothing said, nothing done
+        assert capsys.readouterr().out == _built_line(work, 0)
+        assert mydata.my_data(*ASSIGNMENT, folder=folder) == ["passengers.csv"]
+        assert capsys.readouterr().out == ""  # the notebook's first cell is content
+        assert (folder / NOTEBOOK).read_bytes() == answered
+        assert sorted(p.name for p in folder.glob("passengers.csv*")) == [
+            "passengers.csv", "passengers.csv.edited", "passengers.csv.edited-2"
+        ]  # fmt: skip
+    finally:
+        (folder / NOTEBOOK).write_bytes(fresh)
+        for extra in [notes, *folder.glob("passengers.csv.edited*")]:
+            extra.unlink()
+
+
+def test_force_keeps_an_edited_notebook_as_bak_and_the_trainees_other_files(work, capsys):
+    """``--force`` replaces the assignment's files with a fresh copy; it never silently destroys
+    a notebook the trainee wrote in: one whose cells differ from the release is kept first as
+    ``<name>.ipynb.bak`` (``-2``, ``-3`` when taken), and said. Files of their own stay."""
+    folder = work / ASSIGNMENT[0] / ASSIGNMENT[1]
+    notebook, notes = folder / NOTEBOOK, folder / "notes.txt"
+    fresh = notebook.read_bytes()
+    answered = _add_cell(notebook, "My answer: cash and late booking.")
+    older = folder / f"{NOTEBOOK}.bak"
+    older.write_bytes(b"an older backup\n")
+    notes.write_text("my notes\n")
+    force = ["build", "--force", "--work", str(work), "/".join(ASSIGNMENT)]
+    try:
+        capsys.readouterr()
+        assert selfpaced.main(force) == 0
+        assert capsys.readouterr().out == (
+            f"replaced {folder} with a fresh copy; your edited copy kept as {NOTEBOOK}.bak-2\n"
+            + _built_line(work, 1)
+        )
+        assert notebook.read_bytes() == fresh
+        assert (folder / f"{NOTEBOOK}.bak-2").read_bytes() == answered
+        assert older.read_bytes() == b"an older backup\n"
+        assert notes.read_text() == "my notes\n"
+
+        _run_only(notebook)  # run, not written in: nothing of theirs to keep
+        assert selfpaced.main(force) == 0
+        assert capsys.readouterr().out == _built_line(work, 1)
+        assert notebook.read_bytes() == fresh
+        assert sorted(p.name for p in folder.glob("*.bak*")) == [
+            f"{NOTEBOOK}.bak", f"{NOTEBOOK}.bak-2"
+        ]  # fmt: skip
+    finally:
+        notebook.write_bytes(fresh)
+        for extra in [notes, *folder.glob("*.bak*")]:
+            extra.unlink()
+
+
+def test_force_with_an_assignment_named_replaces_that_assignment_only(work):
+    """``build --force course/assignment`` leaves the exercises, dashboard, glossary and start
+    page as the trainee has them."""
+    shared = [
+        work / "exercises" / "00-python-for-cen-data.ipynb",
+        work / "dashboards" / "cen-dashboard.ipynb",
+        work / "start.ipynb",
+    ]
+    glossary = work / "exercises" / "glossary.md"
+    before = {p: p.read_bytes() for p in [*shared, glossary]}
+    edited = {p: _add_cell(p, "my own cell") for p in shared}
+    glossary.write_bytes(before[glossary] + b"\nmy own word\n")
+    edited[glossary] = glossary.read_bytes()
+    try:
+        copied = selfpaced.build(work, only=["/".join(ASSIGNMENT)], force=True)
+        assert copied == [work / ASSIGNMENT[0] / ASSIGNMENT[1]]
+        assert {p: p.read_bytes() for p in edited} == edited
+        assert [p for p in work.rglob("*") if p.suffix.startswith((".bak", ".edited"))] == []
+    finally:
+        for path, content in before.items():
+            path.write_bytes(content)
+
+
+@pytest.fixture
+def one_course(tmp_path) -> Path:
+    """A courses folder with one course of one assignment and the start page, so that a build
+    of "everything" stays quick."""
+    root, own = tmp_path / "courses", REPO / "courses" / ASSIGNMENT[0]
+    (root / ASSIGNMENT[0]).mkdir(parents=True)
+    for name in ("nbgrader_config.py", "build_data.py"):
+        shutil.copy(own / name, root / ASSIGNMENT[0] / name)
+    shutil.copytree(own / "source" / ASSIGNMENT[1], root / ASSIGNMENT[0] / "source" / ASSIGNMENT[1])
+    shutil.copy(REPO / "courses" / "start.ipynb", root / "start.ipynb")
+    return root
+
+
+def test_force_with_no_assignment_named_replaces_shared_items_keeping_edited_ones(
+    one_course, tmp_path, capsys
+):
+    """``build --force`` alone replaces the shared items too, by the same rule: an edited
+    notebook kept as ``.ipynb.bak``, another edited file as ``.edited``, a notebook only run
+    replaced, a file of the trainee's own left."""
+    work = tmp_path / "work"
+    selfpaced.build(work, courses_root=one_course)
+    exercise = work / "exercises" / "00-python-for-cen-data.ipynb"
+    run_only = work / "exercises" / "01-pandas-basics.ipynb"
+    start, glossary = work / "start.ipynb", work / "exercises" / "glossary.md"
+    mine = work / "exercises" / "my-notes.txt"
+    fresh = {p: p.read_bytes() for p in (exercise, run_only, start, glossary)}
+    wrote = {exercise: _add_cell(exercise, "my own cell"), start: _add_cell(start, "my plan")}
+    _run_only(run_only)
+    glossary.write_bytes(fresh[glossary] + b"\nmy own word\n")
+    mine.write_text("my notes\n")
+    capsys.readouterr()
+    copied = selfpaced.build(work, force=True, courses_root=one_course)
+    assert capsys.readouterr().out.splitlines() == [
+        f"replaced {exercise} with a fresh copy; your edited copy kept as {exercise.name}.bak",
+        f"replaced {glossary} with a fresh copy; your edited copy kept as glossary.md.edited",
+        f"replaced {start} with a fresh copy; your edited copy kept as start.ipynb.bak",
+    ]
+    assert {p: p.read_bytes() for p in fresh} == fresh
+    assert exercise.with_name(f"{exercise.name}.bak").read_bytes() == wrote[exercise]
+    assert start.with_name("start.ipynb.bak").read_bytes() == wrote[start]
+    assert glossary.with_name("glossary.md.edited").read_bytes() == fresh[glossary] + (
+        b"\nmy own word\n"
+    )
+    assert mine.read_text() == "my notes\n"
+    assert not run_only.with_name(f"{run_only.name}.bak").exists()
+    assert work / "start.ipynb" in copied and work / ASSIGNMENT[0] / ASSIGNMENT[1] in copied
+
+
+def test_bad_input_is_one_line_exit_2_and_changes_nothing(tmp_path, capsys):
+    work = tmp_path / "work"
+    known = ", ".join(f"{c.name}/{a}" for c, a in course.find_assignments(REPO / "courses"))
+    assert selfpaced.main(["build", "--work", str(work), "risk-profiling/99-nothing"]) == 2
+    assert capsys.readouterr() == (
+        "",
+        f"selfpaced: unknown assignment 'risk-profiling/99-nothing'; known: {known}\n",
+    )
+    assert not work.exists()
 
 
 def test_an_unknown_assignment_is_named(tmp_path):
@@ -192,3 +399,26 @@ def test_start_page_links_every_course_exercise_and_tool():
     for ex in (REPO / "exercises").glob("*.ipynb"):
         assert f"exercises/{ex.name}" in links
     assert "dashboards/cen-dashboard.ipynb" in links
+
+
+OWN_DATA = (
+    "Your data are made for you alone: a classmate's counts, ids, dates, even the top country "
+    "or busiest month, differ from yours; compare methods, not numbers; grading uses your own "
+    "data."
+)
+
+
+def test_the_start_page_and_the_glossary_say_the_data_are_the_trainees_own():
+    """Where the start page speaks of the graded courses it says, in one sentence, that each
+    trainee's data differ; the glossary's entry *own data* says it in the same words."""
+    nb = nbformat.read(str(REPO / "courses" / "start.ipynb"), as_version=4)
+    [graded] = [c.source for c in nb.cells if c.source.startswith("## The graded courses")]
+    assert OWN_DATA in " ".join(graded.split())
+    glossary = (REPO / "docs" / "glossary.md").read_text(encoding="utf-8")
+    terms = re.findall(r"^\*\*(.+?)\.\*\* ", glossary, flags=re.MULTILINE)
+    assert terms.count("Own data") == 1 and len(terms) == len(set(terms))
+    [entry] = [p for p in glossary.split("\n\n") if p.startswith("**Own data.**")]
+    entry = " ".join(entry.split()).lower()
+    for words in ("made for you alone", "compare methods, not numbers",
+                  "grading uses your own data", "counts, ids, dates"):  # fmt: skip
+        assert words in entry and words in OWN_DATA.lower()
