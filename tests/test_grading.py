@@ -13,6 +13,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from trees import make_deep, remove_deep
 
 from cenlab import course
 from cenlab.course import cohort, grading
@@ -255,6 +256,26 @@ def test_vet_sets_aside_links_and_foreign_files_and_reads_nothing_it_cannot(tmp_
     (sub / "nb.ipynb").write_text('{"cells": [')
     got = grading.vet(sub, tmp_path / "dest2", "t", {"nb": release}, {})
     assert got.outcome.status == "unreadable" and got.notebooks == []
+
+
+def test_vet_of_a_thousand_nested_folders_is_a_note_not_a_crash(tmp_path):
+    """A submission nested deeper than Python's recursion limit: its notebook is graded, the
+    deep folders are left out with one note."""
+    release = release_notebook()
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    nbformat.write(release, str(sub / "nb.ipynb"))
+    deep = Path(make_deep(sub, 1200))
+    (deep / "x.txt").write_text("x")
+    (sub / "a" / "kept.txt").write_text("kept")
+    try:
+        got = grading.vet(sub, tmp_path / "dest", "t", {"nb": release}, {})
+    finally:
+        remove_deep(sub / "a")
+    assert got.notebooks == ["nb"] and got.outcome.status == "graded"
+    assert (tmp_path / "dest" / "a" / "kept.txt").read_text() == "kept"
+    lost = "/".join(["a"] * grading.vetting.MAX_DEPTH)
+    assert got.outcome.notes == [f"ignored {lost}: folders 16 deep are not graded"]
 
 
 @root_only

@@ -28,13 +28,14 @@ import requests
 import test_hub as th
 from browser import launch
 from test_hub import ASSIGNMENT, COURSE, NOTEBOOK, SOLUTION, Client
+from trees import remove_deep
 
 P = f"cltest-{secrets.token_hex(2)}-"
 INSTRUCTOR = f"{P}ins"
-HONEST, LATE, LINK, FIFO, BADNAME, HARDLINK, DANGLING = (
-    f"{P}{x}" for x in ("ta", "tb", "tc", "td", "te", "tf", "tg")
+HONEST, LATE, LINK, FIFO, BADNAME, HARDLINK, DANGLING, DEEP = (
+    f"{P}{x}" for x in ("ta", "tb", "tc", "td", "te", "tf", "tg", "th")
 )
-TRAINEES = [HONEST, LATE, LINK, FIFO, BADNAME, HARDLINK, DANGLING]
+TRAINEES = [HONEST, LATE, LINK, FIFO, BADNAME, HARDLINK, DANGLING, DEEP]
 A, B = HONEST, LATE  # the two trainees whose servers are started
 PROC_LIMIT, TMP_SIZE_MB, FILE_LIMIT_MB = 64, 32, 50
 MAX_WAIT = 4  # seconds, the longest wait after wrong codes on this hub (60 by default)
@@ -175,6 +176,14 @@ def test_collect_sets_aside_bad_folders_collects_the_rest_and_catches_a_backdate
         answered,
         "os.symlink('/nonexistent/x', dest + '/gone')",
     )
+    # Folders nested 1200 deep: Python's recursion limit is 1000, and each level held a file.
+    file_by_hand(
+        DEEP,
+        f"{DEEP}+{ASSIGNMENT}+{stamp}",
+        stamp,
+        answered,
+        "p = dest\nfor _ in range(1200):\n    p = os.path.join(p, 'a')\n    os.mkdir(p)",
+    )
     # A hard link to a file the trainee does not own (the kernel refuses to make one with
     # fs.protected_hardlinks=1; root makes it here, as a machine without that setting would).
     folder = INBOUND / f"{HARDLINK}+{ASSIGNMENT}+{stamp}"
@@ -183,6 +192,7 @@ def test_collect_sets_aside_bad_folders_collects_the_rest_and_catches_a_backdate
     os.link(source, folder / NOTEBOOK)
 
     r = ins.service("POST", f"/formgrader/api/assignment/{ASSIGNMENT}/collect")
+    remove_deep(INBOUND / f"{DEEP}+{ASSIGNMENT}+{stamp}" / "a")  # the hub's clean-up recurses
     assert r.status_code == 200, r.text
     result = r.json()
     assert result["success"], result
@@ -193,6 +203,7 @@ def test_collect_sets_aside_bad_folders_collects_the_rest_and_catches_a_backdate
         BADNAME: "has no valid time in its name ('not-a-date')",
         DANGLING: "holds gone, a link",
         HARDLINK: f"holds {NOTEBOOK}, which belongs to {P}g-{COURSE}",
+        DEEP: "holds " + "/".join(["a"] * 16) + ", folders nested 16 deep or more",
     }
     for user, why in expected.items():
         line = next((x for x in log.splitlines() if f"Not collecting inbound/{user}+" in x), "")

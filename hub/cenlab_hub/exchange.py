@@ -105,6 +105,26 @@ class Submit(_EnterableRoot, ExchangeSubmit):
         os.chmod(dest, 0o770)
 
 
+def _walk(path: str, onerror=None):
+    """``os.walk`` (top down, links not followed) without recursion: Python's own recurses, and
+    a submission may nest folders by the thousand."""
+    todo = [path]
+    while todo:
+        here = todo.pop()
+        dirnames, filenames = [], []
+        try:
+            with os.scandir(here) as entries:
+                for entry in entries:
+                    is_dir = entry.is_dir(follow_symlinks=False)
+                    (dirnames if is_dir else filenames).append(entry.name)
+        except OSError as err:
+            if onerror is not None:
+                onerror(err)
+            continue
+        yield here, dirnames, filenames
+        todo.extend(os.path.join(here, d) for d in reversed(dirnames))
+
+
 def submission_owner_problem(path: str, student_id: str) -> str | None:
     """Why the submission folder ``path`` cannot be taken as ``student_id``'s, or None."""
     try:
@@ -135,7 +155,12 @@ def submission_content_problem(path: str, uid: int | None) -> str | None:
     def unreadable(err: OSError) -> None:
         problems.append(f"cannot be read ({err.strerror})")
 
-    for dirpath, dirnames, filenames in os.walk(path, onerror=unreadable):
+    for dirpath, dirnames, filenames in _walk(path, onerror=unreadable):
+        rel = os.path.relpath(dirpath, path)
+        depth = 0 if rel == "." else rel.count(os.sep) + 1
+        if dirnames and depth + 1 >= MAX_DEPTH:
+            rel = os.path.relpath(os.path.join(dirpath, dirnames[0]), path)
+            return f"holds {rel}, folders nested {MAX_DEPTH} deep or more"
         for name in dirnames + filenames:
             full = os.path.join(dirpath, name)
             rel = os.path.relpath(full, path)
@@ -157,13 +182,14 @@ def newest_change(path: str) -> datetime.datetime:
     datetime like nbgrader's. No user can set a change time back, unlike a folder name, the
     text of timestamp.txt or a modification time."""
     newest = os.lstat(path).st_ctime
-    for dirpath, dirnames, filenames in os.walk(path):
+    for dirpath, dirnames, filenames in _walk(path):
         for name in dirnames + filenames:
             newest = max(newest, os.lstat(os.path.join(dirpath, name)).st_ctime)
     return datetime.datetime.fromtimestamp(newest, datetime.timezone.utc).replace(tzinfo=None)
 
 
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f UTC"
+MAX_DEPTH = 16  # folders nested deeper in a submission are not collected (as cenlab's grader)
 
 
 class Collect(_EnterableRoot, ExchangeCollect):
@@ -283,8 +309,11 @@ class Collect(_EnterableRoot, ExchangeCollect):
         with open(os.path.join(dest, "timestamp.txt"), "w") as fh:
             fh.write(made.strftime(TIMESTAMP_FORMAT))
 
-    def _copy_dir(self, src_fd, src, dest, uid, ignore, budget) -> None:
+    def _copy_dir(self, src_fd, src, dest, uid, ignore, budget, depth=0) -> None:
         os.mkdir(dest)
+        if depth >= MAX_DEPTH:  # no deeper: each level holds a file descriptor and a frame
+            self.log.error("Not collected: %s (folders nested %d deep)", src, MAX_DEPTH)
+            return
         names = sorted(os.listdir(src_fd))
         skip = set(ignore(src, names))
         for name in names:
@@ -302,9 +331,8 @@ class Collect(_EnterableRoot, ExchangeCollect):
                         "Not collected: %s (not the submitter's)", os.path.join(src, name)
                     )
                 elif stat.S_ISDIR(st.st_mode):
-                    self._copy_dir(
-                        fd, os.path.join(src, name), os.path.join(dest, name), uid, ignore, budget
-                    )
+                    self._copy_dir(fd, os.path.join(src, name), os.path.join(dest, name), uid,
+                                   ignore, budget, depth + 1)  # fmt: skip
                 elif stat.S_ISREG(st.st_mode):
                     budget[0] -= st.st_size
                     if budget[0] < 0:

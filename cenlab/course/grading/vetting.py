@@ -95,25 +95,42 @@ def foreign_files(folder: Path, student: str) -> list[tuple[str, str]]:
     owns the course: the instructor, or the grader account on a hub) and the trainee's own
     account, if the trainee has one."""
     allowed = {os.geteuid(), course_owner(folder), _uid_of(student)}
+    names, todo = [str(folder)], [str(folder)]
+    while todo:  # a stack, not recursion: a submission may nest folders by the thousand
+        with os.scandir(todo.pop()) as entries:
+            for entry in entries:
+                names.append(entry.path)
+                if entry.is_dir(follow_symlinks=False):
+                    todo.append(entry.path)
     out = []
-    for dirpath, dirs, files in os.walk(folder, followlinks=False):
-        for name in [dirpath, *(os.path.join(dirpath, n) for n in dirs + files)]:
-            uid = os.lstat(name).st_uid
-            if uid not in allowed:
-                out.append((os.path.relpath(name, folder), _owner_name(uid)))
+    for name in names:
+        uid = os.lstat(name).st_uid
+        if uid not in allowed:
+            out.append((os.path.relpath(name, folder), _owner_name(uid)))
     return out
 
 
+MAX_DEPTH = 16  # folders in a submission nested deeper are not copied
+
+
 def _copy_plain(src: Path, dest: Path, outcome: Outcome) -> None:
-    """Copy regular files and folders only; links and special files are dropped."""
-    dest.mkdir(parents=True, exist_ok=True)
-    for entry in sorted(src.iterdir()):
-        if entry.is_symlink() or not (entry.is_file() or entry.is_dir()):
-            outcome.notes.append(f"ignored {entry.name}: links and special files are not graded")
-        elif entry.is_dir():
-            _copy_plain(entry, dest / entry.name, outcome)
-        else:
-            shutil.copy2(entry, dest / entry.name)
+    """Copy regular files and folders only, ``MAX_DEPTH`` folders deep at most; links, special
+    files and what lies deeper are dropped, with a note. No recursion: a submission of a
+    thousand nested folders is one more note, not a crash of the whole cohort's grading."""
+    todo = [(src, dest, 0)]
+    while todo:
+        here, there, depth = todo.pop()
+        there.mkdir(parents=True, exist_ok=True)
+        for entry in sorted(here.iterdir()):
+            rel = entry.relative_to(src)
+            if entry.is_symlink() or not (entry.is_file() or entry.is_dir()):
+                outcome.notes.append(f"ignored {rel}: links and special files are not graded")
+            elif entry.is_dir() and depth + 1 >= MAX_DEPTH:
+                outcome.notes.append(f"ignored {rel}: folders {MAX_DEPTH} deep are not graded")
+            elif entry.is_dir():
+                todo.append((entry, there / entry.name, depth + 1))
+            else:
+                shutil.copy2(entry, there / entry.name)
 
 
 def _read(path: Path):
