@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import copy
-import http.client
 import io
 import os
 import shutil
@@ -24,7 +23,7 @@ from pathlib import Path
 import pytest
 from jupyterhub.services.auth import HubAuth
 
-from cenlab.course import dataservice, personal
+from cenlab.course import dataservice, mydata, personal
 
 COURSE, NAME = "demo", "demo-data"
 SCOPE = f"access:services!service={NAME}"
@@ -109,20 +108,9 @@ def served(course):
     shutil.rmtree(folder, ignore_errors=True)
 
 
-class UnixConnection(http.client.HTTPConnection):
-    def __init__(self, path: str):
-        super().__init__("localhost", timeout=60)
-        self.path = path
-
-    def connect(self):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.settimeout(self.timeout)
-        self.sock.connect(self.path)
-
-
 def get(path: str, name: str, token: str | None = "ana", query: str = "", body=None):
     """(status, content type, body, reason) of GET ``/name + query``, sent as is."""
-    conn = UnixConnection(path)
+    conn = mydata.ServiceConnection({"socket": path, "uid": os.getuid()}, timeout=60)
     headers = {"Authorization": f"token {token}"} if token else {}
     try:
         conn.request("GET", "/" + name + query, body=body, headers=headers)

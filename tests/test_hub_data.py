@@ -14,11 +14,9 @@ its grader account alone.
 from __future__ import annotations
 
 import hashlib
-import http.client
 import json
 import pwd
 import secrets
-import socket
 import sys
 import tempfile
 from pathlib import Path
@@ -29,7 +27,7 @@ import requests
 import test_hub as th
 from test_hub import ASSIGNMENT, COURSE, NOTEBOOK
 
-from cenlab.course import personal
+from cenlab.course import mydata, personal
 
 sys.path.insert(0, str(th.HUB))
 from cenlab_hub import state as state_mod  # noqa: E402
@@ -129,20 +127,9 @@ def expected(root: Path, trainee: str) -> dict[str, str]:
         return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in Path(tmp).iterdir()}
 
 
-class UnixConnection(http.client.HTTPConnection):
-    def __init__(self, path: str):
-        super().__init__("localhost", timeout=120)
-        self.path = path
-
-    def connect(self):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.settimeout(self.timeout)
-        self.sock.connect(self.path)
-
-
 def raw_get(where: dict, path: str, headers=None) -> tuple[int, str, bytes, str]:
     """GET exactly ``path`` (no normalisation of ``..`` or of escapes) from the service."""
-    conn = UnixConnection(where["socket"])
+    conn = mydata.ServiceConnection(where, timeout=120)  # the grader's account, checked
     try:
         conn.request("GET", path, headers=headers or {})
         reply = conn.getresponse()

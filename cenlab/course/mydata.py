@@ -80,7 +80,7 @@ def peer_uid(sock: socket.socket) -> int:
     return struct.unpack("3i", creds)[1]
 
 
-class _ServiceConnection(http.client.HTTPConnection):
+class ServiceConnection(http.client.HTTPConnection):
     """HTTP over the data service's Unix socket, to the account the hub named only."""
 
     def __init__(self, where: dict, timeout: float):
@@ -137,7 +137,7 @@ def my_data(course: str, assignment: str, *, folder=".") -> list[str]:
 def _fetch(
     folder: Path, assignment: str, where: dict, user: str, token: str, *, edited=()
 ) -> list[str]:
-    conn = _ServiceConnection(where, timeout=60)
+    conn = ServiceConnection(where, timeout=60)
     try:
         conn.request("GET", f"/{quote(assignment)}", headers={"Authorization": f"token {token}"})
         reply = conn.getresponse()
