@@ -448,7 +448,10 @@ def main(argv=None) -> int:
     try:
         if args.command == "build":
             copied = build(args.work, only=args.only, force=args.force)
-            print(f"{len(copied)} new items in {args.work}; open {Path(args.work) / 'start.ipynb'}")
+            items = "item" if len(copied) == 1 else "items"
+            print(
+                f"{len(copied)} new {items} in {args.work}; open {Path(args.work) / 'start.ipynb'}"
+            )
             return 0
         for g in grade(args.work, only=args.only):
             print(g.line())

@@ -138,7 +138,7 @@ def _run_only(path: Path) -> bytes:
 
 
 def _built_line(work: Path, n: int) -> str:
-    return f"{n} new items in {work}; open {work / 'start.ipynb'}\n"
+    return f"{n} new {'item' if n == 1 else 'items'} in {work}; open {work / 'start.ipynb'}\n"
 
 
 def test_build_restores_edited_or_missing_data_and_keeps_the_edited_copy(work, capsys, monkeypatch):
