@@ -205,9 +205,10 @@ def test_a_request_with_a_body_is_refused_before_anyone_is_asked_who_sent_it(ser
     assert answer == b"" or answer.startswith(b"HTTP/1.1 400"), answer[:80]
 
 
-def test_one_account_cannot_hold_every_connection(served):
-    """Idle connections of one account beyond PER_ACCOUNT are closed at once; the service
-    goes on answering."""
+def test_one_account_cannot_hold_every_connection(served, caplog):
+    """Idle connections of one account beyond PER_ACCOUNT are closed at once, with one line in
+    the log (not one per connection: a flood would fill the disk); the service goes on
+    answering."""
     service, path = served
     idle = []
     try:
@@ -224,6 +225,10 @@ def test_one_account_cannot_hold_every_connection(served):
             except TimeoutError:  # still open, waiting for a request
                 pass
         assert closed == 5
+        refusals = [r for r in caplog.records if "refusing connections" in r.getMessage()]
+        assert [r.getMessage() for r in refusals] == [
+            f"refusing connections of account {os.getuid()}: {dataservice.PER_ACCOUNT} open"
+        ]
     finally:
         for sock in idle:
             sock.close()

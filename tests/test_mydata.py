@@ -15,6 +15,7 @@ import io
 import json
 import os
 import shutil
+import socket
 import socketserver
 import subprocess
 import sys
@@ -145,6 +146,48 @@ def test_the_token_goes_to_the_account_the_hub_named_only(service, folder, monke
     service.body = data_zip({"weights.csv": b"x\n"})
     _refused(folder, "something other than the course's data service answered")
     assert service.requests == []
+
+
+def test_a_full_queue_is_waited_out_not_a_failure(service, folder, monkeypatch):
+    """Someone floods the service: its queue of waiting connections is full. my_data waits
+    its turn (a Unix socket with a timeout would fail at once, EAGAIN) and gets its data."""
+    path = str(service.folder / "busy.sock")
+    busy = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    busy.bind(path)
+    busy.listen(1)
+    flood = []
+    while True:  # fill the queue: the next connection would have to wait
+        client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        client.setblocking(False)
+        try:
+            client.connect(path)
+        except BlockingIOError:
+            client.close()
+            break
+        flood.append(client)
+    body = data_zip({"weights.csv": b"consignment,kg\nC1,1.0\n"})
+    answer = b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(body) + body
+
+    def serve_when_the_flood_is_gone():
+        for _ in flood:  # the flood's connections, in the order they came
+            busy.accept()[0].close()
+        conn = busy.accept()[0]
+        conn.recv(65536)
+        conn.sendall(answer)
+        conn.close()
+
+    monkeypatch.setenv(mydata.SERVICES, json.dumps({COURSE: {"socket": path, "uid": os.getuid()}}))
+    server = threading.Thread(target=serve_when_the_flood_is_gone, daemon=True)
+    waiting = threading.Timer(0.3, server.start)  # the service gets to the queue a bit later
+    waiting.start()
+    try:
+        assert mydata.my_data(COURSE, ASSIGNMENT, folder=folder) == ["weights.csv"]
+    finally:
+        waiting.join()
+        server.join(10)
+        for client in flood:
+            client.close()
+        busy.close()
 
 
 def test_a_service_that_is_down_is_one_plain_line(service, folder):

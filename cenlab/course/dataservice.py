@@ -17,9 +17,11 @@ and the stamp.
   data built are always that user's own: nobody can ask for someone else's.
 - What: an assignment whose data are personal (``source/``) and which the instructors have
   released (in the exchange's ``outbound/``), found by its name in those lists.
-- How much: no request body, small headers, idle connections closed after ``IDLE_SECONDS``, and
-  ``PER_ACCOUNT`` connections at a time from one account (the kernel says whose a connection
-  is), so no trainee can hold the service for the others.
+- How much: no request body, small headers, a request that does not arrive within
+  ``IDLE_SECONDS`` closed, and ``PER_ACCOUNT`` connections at a time from one account (the
+  kernel says whose a connection is), so no trainee can hold the service for the others. (An
+  answer a client never reads holds that client's own connection: tornado has no write
+  timeout; only its own account is slowed.)
 - Anything else is refused (403, 404) with one plain line, never a traceback.
 
 Built zips are kept in memory (``CACHE_BYTES`` at most, the oldest dropped first), keyed by
@@ -36,6 +38,7 @@ import re
 import resource
 import sys
 import tempfile
+import time
 import zipfile
 from collections import Counter, OrderedDict
 from concurrent.futures import ThreadPoolExecutor
@@ -58,6 +61,7 @@ NO_LOGIN = (
     " then run this cell again"
 )
 PER_ACCOUNT = 8  # connections open at once from one account
+BACKLOG = 1024  # connections waiting to be accepted (a client waits its turn when it is full)
 IDLE_SECONDS = 20  # an idle connection, or one that sends its request slowly, is closed
 LIMITS = {"max_body_size": 1024, "max_header_size": 16_384, "body_timeout": IDLE_SECONDS,
           "idle_connection_timeout": IDLE_SECONDS, "no_keep_alive": True}  # fmt: skip
@@ -188,11 +192,15 @@ class BoundedServer(HTTPServer):
         super().initialize(*args, **kwargs)
         self.account_of: dict = {}
         self.open: Counter = Counter()
+        self.warned: dict = {}  # account -> when its refusals were last logged
 
     def handle_stream(self, stream, address) -> None:
         account = peer_uid(stream.socket)
         if self.open[account] >= PER_ACCOUNT:
-            app_log.warning("refused a connection of account %s: %d open", account, PER_ACCOUNT)
+            now = time.monotonic()
+            if now - self.warned.get(account, -60.0) >= 60:  # a flood: one line a minute
+                self.warned[account] = now
+                app_log.warning("refusing connections of account %s: %d open", account, PER_ACCOUNT)
             stream.close()
             return
         before = set(self._connections)
@@ -212,7 +220,7 @@ def serve(app: web.Application, path) -> BoundedServer:
     """Listen on the Unix socket ``path`` (anyone may connect; only the owner of its folder can
     put a socket there) with ``LIMITS``."""
     server = BoundedServer(app, **LIMITS)
-    server.add_socket(netutil.bind_unix_socket(str(path), mode=0o666))
+    server.add_socket(netutil.bind_unix_socket(str(path), mode=0o666, backlog=BACKLOG))
     return server
 
 

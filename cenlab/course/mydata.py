@@ -90,8 +90,13 @@ class ServiceConnection(http.client.HTTPConnection):
     def connect(self) -> None:
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
-            sock.settimeout(self.timeout)
+            # A blocking connect waits its turn in a full queue (someone flooding the service)
+            # for up to ``timeout``; with a timeout set, Python's would fail at once (EAGAIN).
+            wait = int(self.timeout)
+            sock.settimeout(None)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, struct.pack("ll", wait, 0))
             sock.connect(self.where["socket"])
+            sock.settimeout(self.timeout)
             if peer_uid(sock) != self.where["uid"]:
                 raise DataError(NOT_THE_SERVICE)
         except BaseException:
