@@ -155,17 +155,6 @@ def _copy(src: Path, dest: Path) -> None:
         shutil.copy(src, dest)
 
 
-def _keep(path: Path, suffix: str) -> Path:
-    """Rename ``path`` to ``<name><suffix>``, or ``<name><suffix>-2``, ``-3``, ... when taken;
-    the new path."""
-    kept, n = path.with_name(path.name + suffix), 1
-    while kept.exists() or kept.is_symlink():
-        n += 1
-        kept = path.with_name(f"{path.name}{suffix}-{n}")
-    path.rename(kept)
-    return kept
-
-
 def _cells(path: Path):
     """The type and text of each cell of the notebook at ``path``; None when it is not one."""
     try:
@@ -190,7 +179,7 @@ def _replace(src: Path, dest: Path) -> list[Path]:
     other file that differs (``.edited``). The stamp is only rewritten; files of ``dest`` that
     ``src`` has not are left."""
     if src.is_dir() != dest.is_dir():  # a file where a folder goes, or the other way
-        kept = [_keep(dest, EDITED)]
+        kept = [personal.keep_aside(dest, EDITED)]
         _copy(src, dest)
         return kept
     kept = []
@@ -200,9 +189,11 @@ def _replace(src: Path, dest: Path) -> list[Path]:
             same = old.read_bytes() == new.read_bytes()
             if not same and old.name != personal.STAMP:
                 if old.suffix != ".ipynb" or _cells(old) != _cells(new):
-                    kept.append(_keep(old, BACKUP if old.suffix == ".ipynb" else EDITED))
+                    kept.append(
+                        personal.keep_aside(old, BACKUP if old.suffix == ".ipynb" else EDITED)
+                    )
         elif old.exists() or old.is_symlink():  # a folder or a link where a file goes
-            kept.append(_keep(old, EDITED))
+            kept.append(personal.keep_aside(old, EDITED))
             same = False
         else:
             same = False
@@ -224,11 +215,7 @@ def _is_intact(folder: Path, stamp: dict | None, course_name: str, assignment: s
     whose = (course_name, assignment, trainee)
     if stamp is None or tuple(stamp.get(k) for k in ("course", "assignment", "trainee")) != whose:
         return False
-    for name, digest in stamp["files"].items():
-        path = folder / str(name)
-        if not path.is_file() or personal.digest(path) != digest:
-            return False
-    return True
+    return not personal.changed_files(folder, stamp)
 
 
 def restore_data(course_dir: Path, assignment: str, dest: Path, trainee: str, secret: bytes,
@@ -248,7 +235,7 @@ def restore_data(course_dir: Path, assignment: str, dest: Path, trainee: str, se
         old = dest / new.name
         if old.is_file() and not old.is_symlink() and old.read_bytes() == new.read_bytes():
             continue
-        kept = _keep(old, EDITED) if old.exists() or old.is_symlink() else None
+        kept = personal.keep_aside(old, EDITED) if old.exists() or old.is_symlink() else None
         shutil.copy(new, old)
         restored.append(f"{new.name} (your edited copy kept as {kept.name})" if kept else new.name)
     shutil.copy(fresh / personal.STAMP, dest / personal.STAMP)

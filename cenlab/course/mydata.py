@@ -105,16 +105,6 @@ class ServiceConnection(http.client.HTTPConnection):
         self.sock = sock
 
 
-def _changed(folder: Path, stamp: dict) -> list[str]:
-    """The stamp's files that are missing from ``folder`` or differ from what was made."""
-    out = []
-    for name, digest in sorted(stamp["files"].items()):
-        path = folder / name
-        if not path.is_file() or personal.digest(path) != digest:
-            out.append(name)
-    return out
-
-
 def my_data(course: str, assignment: str, *, folder=".") -> list[str]:
     """Make sure ``folder`` holds this trainee's data for ``assignment``; return the names of
     the data files (empty when the folder's own files are used as they are)."""
@@ -124,7 +114,7 @@ def my_data(course: str, assignment: str, *, folder=".") -> list[str]:
         held = f"{stamp.get('course')}/{stamp.get('assignment')}"
         raise DataError(f"this folder holds the data of {held}: open this notebook in its own")
     hub = _on_hub(course)
-    changed = _changed(folder, stamp) if stamp is not None else []
+    changed = personal.changed_files(folder, stamp) if stamp is not None else []
     if hub is None:
         if stamp is None:
             if not any(folder.glob("*.csv")):
@@ -173,13 +163,8 @@ def _keep_edited(folder: Path, names) -> list[tuple[str, str]]:
         path = folder / name
         if not path.is_file() or path.is_symlink():
             continue
-        copy = folder / f"{name}.edited"
-        k = 1
-        while copy.exists() or copy.is_symlink():
-            k += 1
-            copy = folder / f"{name}.edited-{k}"
         try:
-            path.rename(copy)
+            copy = personal.keep_aside(path)
         except OSError as exc:
             raise DataError(f"your changed {name} could not be kept ({exc.strerror})") from None
         kept.append((name, copy.name))

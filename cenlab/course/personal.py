@@ -116,6 +116,29 @@ def _course_name(course_dir) -> str:
     return Path(course_dir).name
 
 
+def changed_files(folder, stamp: dict) -> list[str]:
+    """The files of ``stamp`` that are missing from ``folder`` or differ from what was made."""
+    out = []
+    for name, sha in sorted(stamp["files"].items()):
+        path = Path(folder) / str(name)
+        if not path.is_file() or digest(path) != sha:
+            out.append(str(name))
+    return out
+
+
+def keep_aside(path, suffix: str = ".edited") -> Path:
+    """Rename what a trainee changed, ``path``, to ``<name><suffix>`` (``<suffix>-2``, ``-3``,
+    ... when taken) before a fresh copy takes its place; the new path. Nothing they wrote is
+    lost."""
+    path = Path(path)
+    kept, n = path.with_name(path.name + suffix), 1
+    while kept.exists() or kept.is_symlink():
+        n += 1
+        kept = path.with_name(f"{path.name}{suffix}-{n}")
+    path.rename(kept)
+    return kept
+
+
 def write_stamp(folder, *, course: str, assignment: str, trainee: str, files) -> Path:
     stamp = {
         "course": course,
